@@ -1,0 +1,29 @@
+package dev.agentharness.core;
+
+import java.util.Locale;
+
+/** Which of the agent's two output pipes a chunk came from. */
+public enum StreamType {
+    STDOUT,
+    STDERR;
+
+    /** "stdout" or "stderr", as stored and printed. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @throws IllegalArgumentException for anything but stdout or stderr */
+    public static StreamType fromWireName(String text) {
+        String normal = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        return switch (normal) {
+            case "stdout" -> STDOUT;
+            case "stderr" -> STDERR;
+            default -> throw new IllegalArgumentException("unknown stream '" + text + "' (expected stdout or stderr)");
+        };
+    }
+
+    @Override
+    public String toString() {
+        return wireName();
+    }
+}

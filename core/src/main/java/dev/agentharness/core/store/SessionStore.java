@@ -1,0 +1,79 @@
+package dev.agentharness.core.store;
+
+import dev.agentharness.core.PurgeCriteria;
+import dev.agentharness.core.PurgeResult;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionQuery;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.SessionStats;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Sessions and their slots. The slot rule (at most one active session per slot) is enforced by the
+ * database itself, so it holds even when two harness processes race.
+ */
+public interface SessionStore {
+    /** The number of slots (3 by default). */
+    int slotCount();
+
+    /**
+     * Inserts a session as it is.
+     *
+     * @throws dev.agentharness.core.error.NoFreeSlotException when it is active and its slot is taken
+     * @throws dev.agentharness.core.error.DuplicateNameException when its name is taken
+     */
+    Session create(Session session);
+
+    /**
+     * Atomically picks the requested slot, or the lowest free one, and inserts a new session in it
+     * with status {@code starting}.
+     *
+     * @throws dev.agentharness.core.error.NoFreeSlotException naming the occupants
+     * @throws dev.agentharness.core.error.DuplicateNameException when the name is taken
+     */
+    Session claimSlot(SessionSpec spec);
+
+    Optional<Session> get(String id);
+
+    Optional<Session> getByName(String name);
+
+    /** Sessions whose id starts with {@code prefix} (case-insensitive), at most {@code limit}. */
+    List<Session> findByIdPrefix(String prefix, int limit);
+
+    /**
+     * Reads the session, applies {@code change} and writes the result, in one transaction. When the
+     * status changes, the change must be allowed by {@code SessionTransitions}.
+     *
+     * @return the session as written
+     * @throws dev.agentharness.core.error.NoSuchSessionException when there is no such session
+     * @throws dev.agentharness.core.error.IllegalTransitionException when the status change is not allowed
+     */
+    Session update(String id, UnaryOperator<Session> change);
+
+    /** Deletes a session with its output and events. Returns false when there was none. */
+    boolean delete(String id);
+
+    List<Session> list(SessionQuery query);
+
+    /** Sessions that occupy a slot, by slot. */
+    List<Session> listActive();
+
+    /** Active sessions in which a live agent process is expected ({@code SessionStatus.PROCESS_EXPECTED}). */
+    List<Session> findRunning();
+
+    /** Slot number to the session in it, for the slots that are taken. */
+    Map<Integer, Session> slotOccupants();
+
+    void updateLastActivity(String id, Instant at);
+
+    void updateEscalation(String id, int level, Instant stalledSince);
+
+    /** Deletes finished sessions with their output and events; never an active one. */
+    PurgeResult purge(PurgeCriteria criteria);
+
+    SessionStats stats();
+}
