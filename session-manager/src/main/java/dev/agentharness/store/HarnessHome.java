@@ -1,0 +1,118 @@
+package dev.agentharness.store;
+
+import dev.agentharness.core.error.HarnessException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where all state lives: {@code --home}, else {@code $HARNESS_HOME}, else {@code ~/.harness}.
+ *
+ * <p>The home holds secrets (agents' environments are stored so that they can be restarted), so it
+ * is kept at mode 0700, and a home owned by another user is refused rather than used: whoever owns
+ * it could read the database or impersonate the daemon's socket.
+ */
+public final class HarnessHome {
+    public static final String ENV_VAR = "HARNESS_HOME";
+    static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+
+    private final Path dir;
+
+    private HarnessHome(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    public static HarnessHome at(Path dir) {
+        return new HarnessHome(dir);
+    }
+
+    /**
+     * @param explicit the {@code --home} option, or null
+     * @param env      the process environment
+     */
+    public static HarnessHome resolve(String explicit, Map<String, String> env) {
+        if (explicit != null && !explicit.isBlank()) {
+            return new HarnessHome(Paths.get(explicit));
+        }
+        String fromEnv = env.get(ENV_VAR);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return new HarnessHome(Paths.get(fromEnv));
+        }
+        return new HarnessHome(Paths.get(System.getProperty("user.home"), ".harness"));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The SQLite database, mode 0600. */
+    public Path database() {
+        return dir.resolve("harness.db");
+    }
+
+    /** The daemon's control socket, mode 0600. */
+    public Path socket() {
+        return dir.resolve("harness.sock");
+    }
+
+    /** Held (flock) by the running daemon; holds its pid. */
+    public Path daemonLock() {
+        return dir.resolve("daemon.lock");
+    }
+
+    /** Where a daemon started in the background writes its log. */
+    public Path daemonLog() {
+        return dir.resolve("daemon.log");
+    }
+
+    /**
+     * Creates the home with mode 0700 if it is missing, tightens it to 0700 if it is ours, and
+     * refuses it if another user owns it.
+     *
+     * @return this
+     */
+    public HarnessHome ensureExists() {
+        try {
+            if (!Files.isDirectory(dir)) {
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new HarnessException("harness home " + dir + " exists but is not a directory");
+                }
+                Files.createDirectories(dir.getParent());
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+                } catch (FileAlreadyExistsException raced) {
+                    // Another harness process created it first; the checks below still apply.
+                }
+            }
+            String owner = Files.getOwner(dir).getName();
+            String me = System.getProperty("user.name");
+            if (!owner.equals(me)) {
+                throw new HarnessException("harness home " + dir + " is owned by " + owner + ", not " + me
+                        + "; use a home of your own (--home or HARNESS_HOME)");
+            }
+            if (!Files.getPosixFilePermissions(dir).equals(OWNER_ONLY_DIR)) {
+                Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
+            }
+            return this;
+        } catch (IOException e) {
+            throw new HarnessException("cannot use harness home " + dir + ": " + describe(e), e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
+        return e.getMessage() == null ? kind : kind + " (" + e.getMessage() + ")";
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+}

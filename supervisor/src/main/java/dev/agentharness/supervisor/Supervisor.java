@@ -1,0 +1,82 @@
+package dev.agentharness.supervisor;
+
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionSpec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns session rows into running agents and agents' output into stored chunks; the one thing the
+ * daemon drives. At most one supervisor runs per harness home (a file lock says which pid holds it).
+ *
+ * <p>Session arguments are full session ids; resolving prefixes and names is the caller's job.
+ */
+public interface Supervisor extends AutoCloseable {
+
+    /**
+     * Takes the home's lock, reconciles every active session row with reality (see
+     * {@link ReconcileReport}), then starts the watchdog and the start queue. Nothing else may be
+     * called before this.
+     *
+     * @throws dev.agentharness.core.error.HarnessException when another supervisor holds the lock,
+     *         naming its pid
+     */
+    ReconcileReport start();
+
+    /**
+     * Claims a slot and spawns the agent.
+     *
+     * @return the session, running; or failed with a one-line reason ("no such executable: fooagent")
+     *         and its slot already freed
+     * @throws dev.agentharness.core.error.NoFreeSlotException naming the busy slots
+     */
+    Session startSession(SessionSpec spec);
+
+    /** Starts at once when a slot is free; otherwise queues the spec (durably, first-in first-out). */
+    StartOutcome startOrQueue(SessionSpec spec);
+
+    /** Completes with the session a queued request became, once a slot freed and it was spawned. */
+    CompletableFuture<Session> whenDequeued(long queueId);
+
+    /** Writes bytes to the agent's stdin. */
+    void send(String sessionId, byte[] bytes);
+
+    /** Closes the agent's stdin (EOF). */
+    void closeStdin(String sessionId);
+
+    /**
+     * SIGTERM to the agent's process group, SIGKILL after {@code grace} ({@code force}: SIGKILL at
+     * once). The session ends {@code stopped}.
+     *
+     * @return completes with the ended session
+     */
+    CompletableFuture<Session> stop(String sessionId, Duration grace, boolean force);
+
+    /** SIGSTOP to the group; the session becomes {@code paused}. */
+    Session pause(String sessionId);
+
+    /** SIGCONT to the group; the session becomes {@code running}. */
+    Session resume(String sessionId);
+
+    /** Starts a finished session again as a new session with the same spec, linked by restartOf. */
+    Session restart(String sessionId);
+
+    /** Completes with the session once it reaches a terminal status. */
+    CompletableFuture<Session> whenEnded(String sessionId);
+
+    /**
+     * Reconciles active rows this supervisor does not own with reality, as {@link #start()} does;
+     * for {@code harness recover} while the daemon runs.
+     */
+    ReconcileReport reconcile();
+
+    /**
+     * Stops every agent gracefully (recorded {@code stopped}, reason "harness shut down"), flushes
+     * all captured output, and releases the lock. Queued requests stay queued.
+     */
+    void shutdown(Duration grace);
+
+    /** Same as {@code shutdown(config.stopGrace())}. */
+    @Override
+    void close();
+}
