@@ -1,0 +1,94 @@
+package dev.agentharness.cli;
+
+import dev.agentharness.cli.command.CommandContext;
+import dev.agentharness.cli.command.GlobalOptions;
+import dev.agentharness.cli.command.HarnessCommand;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code harness} command line: parses, runs one command, and turns every failure into one
+ * line on stderr ({@code harness: <message>}) and a documented exit code. Stack traces only with
+ * {@code --debug}.
+ */
+public final class HarnessCli {
+    /** Commands whose agent command line follows the first positional argument untouched. */
+    private static final List<String> AGENT_COMMANDS = List.of("start", "run");
+
+    private final CliEnvironment env;
+
+    public HarnessCli(CliEnvironment env) {
+        this.env = env;
+    }
+
+    public int run(String... args) {
+        GlobalOptions global = new GlobalOptions();
+        CommandContext ctx = new CommandContext(env, global);
+        CommandLine cl = new CommandLine(new HarnessCommand(ctx), new ContextFactory(ctx));
+        for (String name : AGENT_COMMANDS) {
+            cl.getSubcommands().get(name).setStopAtPositional(true);
+        }
+        PrintWriter err = new PrintWriter(env.err(), true);
+        cl.setOut(env.out());
+        cl.setErr(err);
+        cl.setExecutionStrategy(parsed -> {
+            Logging.configure(isDaemon(parsed), global.debug());
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cl.setParameterExceptionHandler((ex, arguments) -> usageError(ex, err));
+        cl.setExecutionExceptionHandler((ex, command, parsed) -> {
+            env.flush();
+            env.err().println("harness: " + Errors.describe(ex));
+            if (global.debug()) {
+                ex.printStackTrace(env.err());
+            }
+            return ExitCodes.of(ex);
+        });
+        int code;
+        try {
+            code = cl.execute(args);
+        } finally {
+            env.flush();
+        }
+        return code;
+    }
+
+    private static boolean isDaemon(CommandLine.ParseResult parsed) {
+        return parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("daemon");
+    }
+
+    private static int usageError(ParameterException ex, PrintWriter err) {
+        CommandLine cmd = ex.getCommandLine();
+        String message = ex.getMessage();
+        if (ex instanceof UnmatchedArgumentException unmatched && cmd.getParent() == null
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + unmatched.getUnmatched().get(0) + "'";
+        }
+        err.println("harness: " + Errors.oneLine(message) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        return ExitCodes.USAGE;
+    }
+
+    /** Builds commands with the {@link CommandContext} they take, and anything else the default way. */
+    private static final class ContextFactory implements CommandLine.IFactory {
+        private final CommandContext ctx;
+
+        ContextFactory(CommandContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            Constructor<K> constructor;
+            try {
+                constructor = cls.getDeclaredConstructor(CommandContext.class);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+            return constructor.newInstance(ctx);
+        }
+    }
+}
