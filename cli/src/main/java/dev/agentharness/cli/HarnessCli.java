@@ -28,9 +28,17 @@ public final class HarnessCli {
     public int run(String... args) {
         GlobalOptions global = new GlobalOptions();
         CommandContext ctx = new CommandContext(env, global);
-        CommandLine cl = new CommandLine(new HarnessCommand(ctx), new ContextFactory(ctx));
-        for (String name : AGENT_COMMANDS) {
-            cl.getSubcommands().get(name).setStopAtPositional(true);
+        ContextFactory factory = new ContextFactory(ctx);
+        CommandLine cl = new CommandLine(new HarnessCommand(ctx), factory);
+        String chosen = commandName(args);
+        for (var e : HarnessCommand.COMMANDS.entrySet()) {
+            if (chosen == null || chosen.equals(e.getKey())) {
+                CommandLine sub = new CommandLine(e.getValue(), factory);
+                cl.addSubcommand(e.getKey(), sub);
+                if (AGENT_COMMANDS.contains(e.getKey())) {
+                    sub.setStopAtPositional(true);
+                }
+            }
         }
         PrintWriter err = new PrintWriter(env.err(), true);
         cl.setOut(env.out());
@@ -55,6 +63,24 @@ public final class HarnessCli {
             env.flush();
         }
         return code;
+    }
+
+    /**
+     * The command the arguments name, when they name a known one; null otherwise (help, --version,
+     * a typo), in which case every command is registered so that help and suggestions are complete.
+     */
+    static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--home")) {
+                i++;
+            } else if (arg.equals("--")) {
+                return null;
+            } else if (!arg.startsWith("-")) {
+                return HarnessCommand.COMMANDS.containsKey(arg) ? arg : null;
+            }
+        }
+        return null;
     }
 
     private static boolean isDaemon(CommandLine.ParseResult parsed) {

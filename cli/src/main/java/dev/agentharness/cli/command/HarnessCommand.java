@@ -1,6 +1,9 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.cli.Version;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,24 +14,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "harness", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, synopsisSubcommandLabel = "COMMAND", usageHelpAutoWidth = true,
         description = {"A local supervisor for AI coding-agent sessions: three slots, every byte in SQLite, clean crash recovery."},
-        subcommands = {
-                RunCommand.class,
-                StartCommand.class,
-                PsCommand.class,
-                ShowCommand.class,
-                TailCommand.class,
-                SendCommand.class,
-                StopCommand.class,
-                PauseCommand.class,
-                ResumeCommand.class,
-                RestartCommand.class,
-                RunsCommand.class,
-                StatsCommand.class,
-                PurgeCommand.class,
-                ImportLegacyCommand.class,
-                RecoverCommand.class,
-                DaemonCommand.class,
-                ShutdownCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
@@ -37,6 +22,12 @@ import picocli.CommandLine.Spec;
                 "3:no free slot",
                 "4:no such session (or an ambiguous id prefix)"})
 public final class HarnessCommand implements Callable<Integer> {
+    /**
+     * Every command, in the order help lists them. Only the one being run is given to picocli
+     * (see {@code HarnessCli}): building the model of all of them costs more than the JVM's start.
+     */
+    public static final Map<String, Class<?>> COMMANDS = commands();
+
     private final CommandContext ctx;
 
     @Spec
@@ -55,6 +46,28 @@ public final class HarnessCommand implements Callable<Integer> {
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors; log to stderr.")
     void debug(boolean on) {
         ctx.global().debug(on);
+    }
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand.class);
+        m.put("start", StartCommand.class);
+        m.put("ps", PsCommand.class);
+        m.put("show", ShowCommand.class);
+        m.put("tail", TailCommand.class);
+        m.put("send", SendCommand.class);
+        m.put("stop", StopCommand.class);
+        m.put("pause", PauseCommand.class);
+        m.put("resume", ResumeCommand.class);
+        m.put("restart", RestartCommand.class);
+        m.put("runs", RunsCommand.class);
+        m.put("stats", StatsCommand.class);
+        m.put("purge", PurgeCommand.class);
+        m.put("import-legacy", ImportLegacyCommand.class);
+        m.put("recover", RecoverCommand.class);
+        m.put("daemon", DaemonCommand.class);
+        m.put("shutdown", ShutdownCommand.class);
+        return Collections.unmodifiableMap(m);
     }
 
     @Override

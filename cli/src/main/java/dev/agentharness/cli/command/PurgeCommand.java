@@ -51,7 +51,7 @@ public final class PurgeCommand implements Callable<Integer> {
         try {
             criteria = new PurgeCriteria(statuses.isEmpty() ? null : EnumSet.copyOf(statuses), endedBefore, all, dryRun);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage() + " (--status, --older-than or --all)");
+            throw new UsageException(e.getMessage());
         }
         PurgeResult result;
         try (SqliteStores stores = ctx.openStores()) {

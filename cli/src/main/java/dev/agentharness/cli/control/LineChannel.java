@@ -36,7 +36,7 @@ public final class LineChannel implements AutoCloseable {
 
     /**
      * @return the next line without its newline, or null at end of stream (a last line without a
-     *         newline is returned as a line)
+     *         newline is dropped: the peer went away in the middle of it)
      */
     public String readLine() throws IOException {
         while (true) {
@@ -53,12 +53,9 @@ public final class LineChannel implements AutoCloseable {
                 pending.write(b);
             }
             if (eof || fill() < 0) {
+                // A line cut off by the peer closing is incomplete, never acted on.
                 eof = true;
-                if (pending.size() > 0) {
-                    String line = pending.toString(StandardCharsets.UTF_8);
-                    pending.reset();
-                    return line;
-                }
+                pending.reset();
                 return null;
             }
         }
