@@ -15,11 +15,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,12 +117,15 @@ public final class ControlServer implements AutoCloseable {
     private static Waiter waiterFor(LineChannel lines) {
         return new Waiter() {
             @Override
-            public <T> T await(CompletableFuture<T> future, Runnable onClientGone)
+            public <T> T await(CompletableFuture<T> future, Runnable onClientGone, BooleanSupplier giveUp)
                     throws ClientGoneException, java.util.concurrent.ExecutionException, InterruptedException {
                 while (true) {
                     try {
                         return future.get(CLIENT_CHECK_MS, TimeUnit.MILLISECONDS);
                     } catch (TimeoutException e) {
+                        if (giveUp.getAsBoolean()) {
+                            throw new CancellationException("gave up waiting");
+                        }
                         boolean gone;
                         try {
                             gone = lines.pollClosed();

@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -81,7 +82,7 @@ public final class RequestHandler {
             JsonNode request = parse(line);
             op = JsonFields.requireText(request, "op");
             if (daemon.isShuttingDown() && !op.equals(ControlProtocol.OP_PING)) {
-                return error(ErrorCode.SHUTTING_DOWN, "the daemon is shutting down");
+                throw new ShuttingDownException("the daemon is shutting down");
             }
             return write(dispatch(op, request, waiter));
         } catch (ClientGoneException e) {
@@ -150,11 +151,18 @@ public final class RequestHandler {
         }
         long queueId = outcome.queued().id();
         log.info("start request {} queued: no free slot", queueId);
-        Session started = waiter.await(supervisor.whenDequeued(queueId), () -> {
-            if (queue.remove(queueId)) {
-                log.info("start request {} withdrawn: its client disconnected", queueId);
-            }
-        });
+        Session started;
+        try {
+            started = waiter.await(supervisor.whenDequeued(queueId), () -> {
+                // A daemon that shuts down drops its connections; the queue outlives it on purpose.
+                if (!daemon.isShuttingDown() && queue.remove(queueId)) {
+                    log.info("start request {} withdrawn: its client disconnected", queueId);
+                }
+            }, daemon::isShuttingDown);
+        } catch (CancellationException e) {
+            throw new ShuttingDownException("the daemon is shutting down; start request " + queueId
+                    + " stays queued and starts when a daemon runs again");
+        }
         return withSession(started);
     }
 
@@ -177,7 +185,7 @@ public final class RequestHandler {
         boolean force = JsonFields.optionalBoolean(request, "force");
         log.info("stop {} (grace {}, force {})", s.id(), DurationFormat.format(grace), force);
         // A client that leaves does not cancel the stop: the signal has been sent.
-        Session ended = waiter.await(supervisor.stop(s.id(), grace, force), () -> { });
+        Session ended = waiter.await(supervisor.stop(s.id(), grace, force), () -> { }, () -> false);
         return withSession(ended);
     }
 
@@ -272,6 +280,9 @@ public final class RequestHandler {
     }
 
     static ErrorCode codeOf(Throwable e) {
+        if (e instanceof ShuttingDownException) {
+            return ErrorCode.SHUTTING_DOWN;
+        }
         if (e instanceof BadRequestException) {
             return ErrorCode.BAD_REQUEST;
         }

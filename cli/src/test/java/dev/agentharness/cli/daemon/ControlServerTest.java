@@ -269,6 +269,22 @@ class ControlServerTest {
     }
 
     @Test
+    void waitingStartIsAnsweredButNotWithdrawnWhenTheDaemonShutsDown() throws Exception {
+        try (ControlClient c = client()) {
+            var start = c.request("start").put("wait", true);
+            start.putObject("spec").put("cwd", "/").putArray("command").add("true");
+            CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> c.call(start));
+            assertTrue(queued.await(10, TimeUnit.SECONDS));
+            shutdownRequested.set("test");
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> answer.get(10, TimeUnit.SECONDS));
+            RemoteException remote = (RemoteException) e.getCause();
+            assertEquals(ErrorCode.SHUTTING_DOWN, remote.code());
+            assertTrue(remote.getMessage().contains("stays queued"), remote.getMessage());
+        }
+        assertEquals(-1, withdrawn.get());
+    }
+
+    @Test
     void shutdownRequestIsPassedOnAndLaterRequestsAreRefused() {
         try (ControlClient c = client()) {
             assertEquals(4242, c.call(c.request("shutdown")).path("pid").asLong());
