@@ -23,6 +23,8 @@ public final class HarnessModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(Clock.class).toInstance(Clock.systemUTC());
+        // The supervisor's lock needs the home; SessionManagerModule takes it but does not bind it.
+        bind(HarnessHome.class).toInstance(home);
         // Interim: the session-manager and supervisor modules are being written on other branches.
         install(module("dev.agentharness.store.SessionManagerModule", HarnessHome.class, home));
         install(module("dev.agentharness.supervisor.SupervisorModule", SupervisorConfig.class, config));
