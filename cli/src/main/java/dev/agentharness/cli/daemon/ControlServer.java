@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -42,6 +43,8 @@ public final class ControlServer implements AutoCloseable {
     private final RequestHandler handler;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionIds = new AtomicInteger();
+    /** Requests read but not yet answered; guarded by {@code this}. */
+    private int inFlight;
     private ServerSocketChannel server;
     private Object boundFileKey;
     private Thread acceptor;
@@ -101,11 +104,16 @@ public final class ControlServer implements AutoCloseable {
                 if (line.isBlank()) {
                     continue;
                 }
-                String response = handler.handle(line, waiter);
-                if (response == null) {
-                    return;
+                begin();
+                try {
+                    String response = handler.handle(line, waiter);
+                    if (response == null) {
+                        return;
+                    }
+                    lines.writeLine(response);
+                } finally {
+                    end();
                 }
-                lines.writeLine(response);
             }
         } catch (IOException e) {
             log.debug("connection ended: {}", e.getMessage());
@@ -161,10 +169,48 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and ends every open connection. */
+    private synchronized void begin() {
+        inFlight++;
+    }
+
+    private synchronized void end() {
+        inFlight--;
+        notifyAll();
+    }
+
+    /**
+     * Stops accepting, lets requests already being handled finish their answers (for at most
+     * {@code drain}), then ends every open connection.
+     */
+    public void close(Duration drain) {
+        stopAccepting();
+        long deadline = System.nanoTime() + drain.toNanos();
+        synchronized (this) {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    log.warn("closing with {} request(s) unanswered", inFlight);
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        closeConnections();
+    }
+
+    /** Stops accepting and ends every open connection at once. */
     @Override
     public void close() {
         stopAccepting();
+        closeConnections();
+    }
+
+    private void closeConnections() {
         for (SocketChannel c : connections) {
             try {
                 c.close();

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements DaemonControl {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    private static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(5);
 
     private final HarnessHome home;
     private final SupervisorConfig config;
@@ -73,7 +74,8 @@ public final class Daemon implements DaemonControl {
             }
             supervisor.shutdown(config.stopGrace());
             if (server != null) {
-                server.close();
+                // Requests in flight (a stop, the shutdown request itself) still get their answers.
+                server.close(DRAIN);
             }
             wiring.close();
         }
