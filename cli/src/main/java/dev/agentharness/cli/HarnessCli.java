@@ -26,11 +26,17 @@ public final class HarnessCli {
     }
 
     public int run(String... args) {
+        String chosen = commandName(args);
+        StoreOpener opener = new StoreOpener(env.clock());
         GlobalOptions global = new GlobalOptions();
-        CommandContext ctx = new CommandContext(env, global);
+        try (StorePrefetch prefetch = StorePrefetch.startFor(chosen, args, env.env(), opener)) {
+            return run(args, chosen, new CommandContext(env, global, opener, prefetch), global);
+        }
+    }
+
+    private int run(String[] args, String chosen, CommandContext ctx, GlobalOptions global) {
         ContextFactory factory = new ContextFactory(ctx);
         CommandLine cl = new CommandLine(new HarnessCommand(ctx), factory);
-        String chosen = commandName(args);
         for (var e : HarnessCommand.COMMANDS.entrySet()) {
             if (chosen == null || chosen.equals(e.getKey())) {
                 CommandLine sub = new CommandLine(e.getValue(), factory);

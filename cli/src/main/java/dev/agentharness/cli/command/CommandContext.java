@@ -3,6 +3,7 @@ package dev.agentharness.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentharness.cli.CliEnvironment;
 import dev.agentharness.cli.StoreOpener;
+import dev.agentharness.cli.StorePrefetch;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.control.ControlProtocol;
 import dev.agentharness.cli.daemon.DaemonLauncher;
@@ -24,10 +25,17 @@ public final class CommandContext {
 
     private final CliEnvironment env;
     private final GlobalOptions global;
+    private final StoreOpener opener;
+    private final StorePrefetch prefetch;
 
-    public CommandContext(CliEnvironment env, GlobalOptions global) {
+    /**
+     * @param prefetch stores being opened ahead for this home, or null
+     */
+    public CommandContext(CliEnvironment env, GlobalOptions global, StoreOpener opener, StorePrefetch prefetch) {
         this.env = env;
         this.global = global;
+        this.opener = opener;
+        this.prefetch = prefetch;
     }
 
     public CliEnvironment env() {
@@ -42,8 +50,11 @@ public final class CommandContext {
         return HarnessHome.resolve(global.home(), env.env());
     }
 
+    /** The home's stores, opened now or taken from the prefetch; the caller closes them. */
     public SqliteStores openStores() {
-        return new StoreOpener(env.clock()).open(home());
+        HarnessHome home = home();
+        SqliteStores prefetched = prefetch == null ? null : prefetch.take(home);
+        return prefetched != null ? prefetched : opener.open(home);
     }
 
     public ObjectMapper prettyMapper() {
