@@ -37,8 +37,9 @@ public final class HarnessCli {
     private int run(String[] args, String chosen, CommandContext ctx, GlobalOptions global) {
         ContextFactory factory = new ContextFactory(ctx);
         CommandLine cl = new CommandLine(new HarnessCommand(ctx), factory);
+        boolean all = chosen == null && !versionOnly(args);
         for (var e : HarnessCommand.COMMANDS.entrySet()) {
-            if (chosen == null || chosen.equals(e.getKey())) {
+            if (all || e.getKey().equals(chosen)) {
                 CommandLine sub = new CommandLine(e.getValue(), factory);
                 cl.addSubcommand(e.getKey(), sub);
                 if (AGENT_COMMANDS.contains(e.getKey())) {
@@ -87,6 +88,11 @@ public final class HarnessCli {
             }
         }
         return null;
+    }
+
+    /** {@code harness --version} needs no command at all. */
+    private static boolean versionOnly(String[] args) {
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
     }
 
     private static boolean isDaemon(CommandLine.ParseResult parsed) {
