@@ -40,7 +40,7 @@ public final class SqliteOutputStore implements OutputStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteOutputStore.class);
 
     /** A page is at most this many chunks... */
-    static final int PAGE_ROWS = 512;
+    public static final int PAGE_ROWS = 512;
     /** ...and stops early once it holds this many chars. */
     static final long PAGE_CHARS = 1L << 20;
 

@@ -75,7 +75,7 @@ public final class SqliteSessionStore implements SessionStore {
      * Purge deletes output in slices of this many chunks, one short transaction each, so that a
      * purge of gigabytes never holds the write lock for longer than the daemon's busy timeout.
      */
-    static final int PURGE_SLICE = 2048;
+    public static final int PURGE_SLICE = 2048;
 
     private final SqliteDatabase db;
     private final Clock clock;
