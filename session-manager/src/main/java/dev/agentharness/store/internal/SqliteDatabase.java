@@ -289,6 +289,16 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
         });
     }
 
+    /** Runs a one-off statement that returns no rows (a PRAGMA setting, for instance). */
+    public void execute(String sql) {
+        read(() -> {
+            try (Statement st = conn.createStatement()) {
+                st.execute(sql);
+            }
+            return null;
+        });
+    }
+
     /** The raw connection, for tests and one-off statements; only while holding the lock. */
     public Connection connection() {
         if (!lock.isHeldByCurrentThread()) {
