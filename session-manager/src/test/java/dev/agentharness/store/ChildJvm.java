@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +16,11 @@ public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> all = new ArrayList<>();
+    private final Thread pump;
 
     private ChildJvm(Process process) {
         this.process = process;
-        Thread pump = new Thread(() -> {
+        this.pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     lines.add(line);
@@ -50,9 +50,13 @@ public final class ChildJvm implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             long left = deadline - System.nanoTime();
-            String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+            String line = left <= 0 ? null : lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+            if (line == null && left > 0 && (pump.isAlive() || !lines.isEmpty())) {
+                continue;
+            }
             if (line == null) {
-                throw new AssertionError("no line starting with '" + prefix + "' within " + seconds + " s; output so far: " + all
+                throw new AssertionError((pump.isAlive() ? "no line starting with '" + prefix + "' within " + seconds + " s"
+                        : "the child's output ended without a line starting with '" + prefix + "'") + "; output so far: " + all
                         + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")"));
             }
             all.add(line);
@@ -73,10 +77,6 @@ public final class ChildJvm implements AutoCloseable {
     public List<String> output() {
         lines.drainTo(all);
         return all;
-    }
-
-    public static Path file(Path dir, String name) {
-        return dir.resolve(name);
     }
 
     @Override
