@@ -35,7 +35,7 @@ public final class SessionManagerModule extends AbstractModule {
     @Singleton
     SqliteStores stores(Clock clock, IdGenerator ids) {
         home.ensureExists();
-        return SqliteStores.open(home.database(), clock, ids, 3);
+        return SqliteStores.open(home.database(), clock, ids, SqliteStores.DEFAULT_SLOT_COUNT);
     }
 
     @Provides

@@ -32,6 +32,9 @@ import java.util.List;
  * one transaction.
  */
 public final class SqliteStores implements AutoCloseable {
+    /** The slots of a harness home opened with {@link #open(HarnessHome, Clock)}. */
+    public static final int DEFAULT_SLOT_COUNT = 3;
+
     private final SqliteDatabase db;
     private final IdGenerator ids;
     private final SqliteSessionStore sessions;
@@ -56,7 +59,7 @@ public final class SqliteStores implements AutoCloseable {
     /** Opens (creating and migrating as needed) {@code home}'s database; the home is created 0700 first. */
     public static SqliteStores open(HarnessHome home, Clock clock) {
         home.ensureExists();
-        return open(home.database(), clock, new UlidGenerator(clock), 3);
+        return open(home.database(), clock, new UlidGenerator(clock), DEFAULT_SLOT_COUNT);
     }
 
     /** Opens (creating and migrating as needed) the database at {@code file}. */

@@ -178,6 +178,14 @@ public final class SqliteSessionStore implements SessionStore {
         return db.read(() -> query(BY_ID_RANGE, low, high, limit));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code change} runs inside the write transaction, holding the database lock: it should
+     * only compute the new session, never wait for anything. Leaving {@code endedAt} null when
+     * moving to a terminal status records the current time; the output counters are never
+     * written here (they belong to the output store), so a stale session cannot roll them back.
+     */
     @Override
     public Session update(String id, UnaryOperator<Session> change) {
         return db.write(() -> {
