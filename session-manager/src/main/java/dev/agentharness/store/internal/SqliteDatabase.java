@@ -61,7 +61,11 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
     private final Path file;
     private final Duration busyTimeout;
     private final SqlErrors errors;
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Fair, so that threads polling in a loop (a daemon serving several {@code logs -f} clients)
+     * cannot keep barging in ahead of the thread that stores output.
+     */
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final Connection conn;
     private final Map<String, PreparedStatement> statements;
     private int depth; // transaction nesting; guarded by lock
