@@ -4,7 +4,6 @@ import static dev.agentharness.core.StreamType.STDERR;
 import static dev.agentharness.core.StreamType.STDOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentharness.core.OutputChunk;
 import dev.agentharness.core.OutputSize;

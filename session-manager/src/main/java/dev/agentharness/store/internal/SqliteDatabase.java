@@ -59,7 +59,6 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
     static final int CACHE_KIB = 16 * 1024;
 
     private final Path file;
-    private final Duration busyTimeout;
     private final SqlErrors errors;
     /**
      * Fair, so that threads polling in a loop (a daemon serving several {@code logs -f} clients)
@@ -73,7 +72,6 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
 
     private SqliteDatabase(Path file, Duration busyTimeout, Connection conn) {
         this.file = file;
-        this.busyTimeout = busyTimeout;
         this.errors = new SqlErrors(file, busyTimeout);
         this.conn = conn;
         this.statements = new LinkedHashMap<>(32, 0.75f, true) {
@@ -149,14 +147,6 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
         return file;
     }
 
-    public Duration busyTimeout() {
-        return busyTimeout;
-    }
-
-    public SqlErrors errors() {
-        return errors;
-    }
-
     /** Runs read-only work under the lock; reads inside a transaction of this thread join it. */
     public <T> T read(SqlWork<T> work) {
         lock.lock();
@@ -190,11 +180,6 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Whether the calling thread is inside {@link #inTransaction}. */
-    public boolean inTransaction() {
-        return lock.isHeldByCurrentThread() && depth > 0;
     }
 
     private <T> T outermost(Supplier<T> work) {

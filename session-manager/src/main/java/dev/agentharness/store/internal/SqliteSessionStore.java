@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -203,7 +204,7 @@ public final class SqliteSessionStore implements SessionStore {
             if (after.status().isTerminal() && before.status().isActive() && after.endedAt() == null) {
                 after = after.toBuilder().endedAt(now()).build();
             }
-            if (!java.util.Objects.equals(after.slot(), before.slot())) {
+            if (!Objects.equals(after.slot(), before.slot())) {
                 checkSlotExists(after.slot());
             }
             PreparedStatement ps = db.statement(SessionRows.UPDATE);
