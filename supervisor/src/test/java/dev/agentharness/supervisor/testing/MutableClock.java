@@ -15,7 +15,7 @@ public final class MutableClock extends Clock {
     }
 
     public static MutableClock startingNow() {
-        return new MutableClock(Instant.now());
+        return new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
     public synchronized void advance(Duration d) {
