@@ -2,6 +2,7 @@ package dev.agentharness.supervisor.internal.process;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The fallback for launch failures the pre-flight could not see (the executable vanished in
@@ -11,6 +12,8 @@ import java.util.Optional;
 public final class SpawnFailureClassifier {
     /** Exits later than this are the agent's own business, whatever the code. */
     public static final Duration FIRST_MOMENTS = Duration.ofSeconds(2);
+    /** The launcher runs them by absolute path, so they name themselves "/usr/bin/env: ...". */
+    private static final Pattern FROM_LAUNCHER = Pattern.compile("^(?:\\S*/)?(?:env|setsid): ");
 
     /**
      * @param status     how the main process ended
@@ -24,7 +27,7 @@ public final class SpawnFailureClassifier {
             return Optional.empty();
         }
         String head = stderrHead == null ? "" : stderrHead;
-        boolean fromLauncher = head.startsWith("env: ") || head.startsWith("setsid: ");
+        boolean fromLauncher = FROM_LAUNCHER.matcher(head).find();
         if (!fromLauncher) {
             return Optional.empty();
         }

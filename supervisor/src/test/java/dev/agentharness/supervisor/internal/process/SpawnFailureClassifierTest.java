@@ -16,6 +16,13 @@ class SpawnFailureClassifierTest {
     }
 
     @Test
+    void envInvokedByAbsolutePathIsRecognised() {
+        // Regression: the launcher runs /usr/bin/env, which then prefixes its messages with that path.
+        assertEquals(Optional.of("no such executable: ./agent"), classifier.classify(ExitStatus.exited(127),
+                Duration.ofMillis(30), "/usr/bin/env: ‘./agent’: No such file or directory\n", "./agent"));
+    }
+
+    @Test
     void envReportingPermissionIsPermissionDenied() {
         assertEquals(Optional.of("permission denied: ./x"), classifier.classify(ExitStatus.exited(126),
                 Duration.ofMillis(30), "env: './x': Permission denied\n", "./x"));
