@@ -159,9 +159,16 @@ class ProcessControlTest {
         Session paused = h.supervisor.pause(s.id());
         assertEquals(SessionStatus.PAUSED, paused.status());
         await(() -> proc.stat(s.pid()).map(st -> st.state() == 'T').orElse(false), "the agent to be stopped");
-        Thread.sleep(300); // let anything in flight land
-        long before = h.stores.outputs().size(s.id()).bytes();
-        Thread.sleep(500);
+        long[] last = {-1};
+        await(() -> {
+            long now = h.stores.outputs().size(s.id()).bytes();
+            boolean stable = now == last[0];
+            last[0] = now;
+            sleepQuietly(300);
+            return stable;
+        }, "what was written before the pause to be stored");
+        long before = last[0];
+        Thread.sleep(700);
         assertEquals(before, h.stores.outputs().size(s.id()).bytes(), "no output while paused");
         Session resumed = h.supervisor.resume(s.id());
         assertEquals(SessionStatus.RUNNING, resumed.status());
@@ -190,6 +197,47 @@ class ProcessControlTest {
         assertThrows(SessionNotActiveException.class, () -> h.supervisor.stop(s.id(), Duration.ofSeconds(1), false));
         assertThrows(SessionNotActiveException.class, () -> h.supervisor.pause(s.id()));
         assertThrows(NoSuchSessionException.class, () -> h.supervisor.send("01NOSUCHSESSION", new byte[] {'x'}));
+    }
+
+    @Test
+    void aGrandchildThatLeftTheGroupAndHoldsThePipesDelaysTheEndOnlyBriefly() throws Exception {
+        String marker = "59.4242";
+        Session s = h.supervisor.startSession(sh(dir, "setsid sleep " + marker + " & echo hi"));
+        try {
+            Session ended = h.awaitEnded(s.id());
+            assertEquals(SessionStatus.COMPLETED, ended.status());
+            assertEquals("hi\n", h.output(s.id()));
+        } finally {
+            killProcessesWithArgument(marker);
+        }
+    }
+
+    /** Kills the processes this test started that carry {@code marker} in their command line. */
+    private static void killProcessesWithArgument(String marker) throws Exception {
+        try (var dirs = Files.list(Paths.get("/proc"))) {
+            for (Path p : (Iterable<Path>) dirs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (cmdline.contains(marker)) {
+                        ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                } catch (Exception gone) {
+                    // vanished meanwhile
+                }
+            }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String readComm(int pid) {

@@ -2,6 +2,7 @@ package dev.agentharness.supervisor.internal.capture;
 
 import dev.agentharness.core.PendingChunk;
 import dev.agentharness.core.StreamType;
+import dev.agentharness.core.error.DatabaseBusyException;
 import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.supervisor.SupervisorConfig;
 import jakarta.inject.Inject;
@@ -41,6 +42,7 @@ public final class BatchWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     private static final long[] RETRY_DELAYS_MS = {50, 100, 200, 400, 800, 1600};
+    private static final long BUSY_RETRY_MS = 1000;
 
     private final OutputStore store;
     private final long windowNanos;
@@ -55,7 +57,7 @@ public final class BatchWriter implements AutoCloseable {
     private long firstPendingNanos;
     private long nextSeq = 1;
     private long inFlightMinSeq = Long.MAX_VALUE;
-    private boolean closing;
+    private volatile boolean closing;
     private boolean closed;
     private Thread thread;
 
@@ -266,17 +268,30 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * A busy database (another process holds the write lock) is waited out for as long as it takes:
+     * meanwhile the budgets hold the agents back, so nothing is lost and memory stays bounded. Only
+     * when closing does the writer give up on it. Any other failure is retried a few times.
+     */
     private boolean appendWithRetry(List<PendingChunk> chunks) {
+        int failures = 0;
         for (int attempt = 0; ; attempt++) {
             try {
                 store.appendBatch(chunks);
                 return true;
-            } catch (RuntimeException e) {
-                if (attempt >= RETRY_DELAYS_MS.length) {
-                    LOG.warn("storing a batch of {} chunks failed {} times: {}", chunks.size(), attempt + 1, e.toString());
+            } catch (DatabaseBusyException busy) {
+                if (closing && attempt >= RETRY_DELAYS_MS.length) {
+                    LOG.warn("database still busy while closing; giving up on {} chunks", chunks.size());
                     return false;
                 }
-                sleep(RETRY_DELAYS_MS[attempt]);
+                LOG.warn("database busy, output waits: {}", busy.getMessage());
+                sleep(Math.min(BUSY_RETRY_MS, RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]));
+            } catch (RuntimeException e) {
+                if (failures >= RETRY_DELAYS_MS.length) {
+                    LOG.warn("storing a batch of {} chunks failed {} times: {}", chunks.size(), failures + 1, e.toString());
+                    return false;
+                }
+                sleep(RETRY_DELAYS_MS[failures++]);
             }
         }
     }

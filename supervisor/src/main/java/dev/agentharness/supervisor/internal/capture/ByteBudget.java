@@ -9,6 +9,7 @@ public final class ByteBudget {
     private final long limit;
     private final BackpressureGauge gauge;
     private long outstanding;
+    private long peak;
     private boolean lifted;
 
     public ByteBudget(long limit, BackpressureGauge gauge) {
@@ -18,6 +19,7 @@ public final class ByteBudget {
 
     public synchronized void add(long bytes) {
         outstanding += bytes;
+        peak = Math.max(peak, outstanding);
     }
 
     /** The writer committed (or gave up on) {@code bytes}. */
@@ -51,5 +53,14 @@ public final class ByteBudget {
 
     public synchronized long outstanding() {
         return outstanding;
+    }
+
+    /** The most that was ever outstanding: at most the limit plus one read. */
+    public synchronized long peak() {
+        return peak;
+    }
+
+    public long limit() {
+        return limit;
     }
 }

@@ -111,6 +111,10 @@ public final class OutputPump implements ByteSink {
         return tail;
     }
 
+    public ByteBudget budget() {
+        return budget;
+    }
+
     public synchronized String stderrHead() {
         return stderrHead.toString();
     }
