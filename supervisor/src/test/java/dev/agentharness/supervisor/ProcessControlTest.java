@@ -179,6 +179,21 @@ class ProcessControlTest {
     }
 
     @Test
+    void signalsSentRightAfterTheStartReachTheAgent() throws Exception {
+        // Regression: a pause or stop sent before the child had run setsid went to a group that did
+        // not exist yet and was lost (seen under load: the stop then needed its SIGKILL). The start
+        // now returns only once the agent leads its own session.
+        for (int i = 0; i < 5; i++) {
+            Session s = h.supervisor.startSession(spec(dir, "sleep", "30"));
+            assertEquals(s.pid(), proc.stat(s.pid()).orElseThrow().session(), "a session leader as soon as it is started");
+            h.supervisor.pause(s.id());
+            await(() -> proc.stat(s.pid()).map(st -> st.state() == 'T').orElse(false), "the agent to be stopped");
+            Session ended = h.supervisor.stop(s.id(), Duration.ofSeconds(20), false).get(30, TimeUnit.SECONDS);
+            assertEquals(128 + 15, ended.exitCode(), "ended by the TERM, not by the KILL after the grace");
+        }
+    }
+
+    @Test
     void aPausedSessionCanBeStopped() throws Exception {
         Session s = h.supervisor.startSession(spec(dir, "sleep", "30"));
         h.supervisor.pause(s.id());

@@ -89,6 +89,27 @@ class SlotsAndQueueTest {
     }
 
     @Test
+    void aQueuedRequestThatCanNeverStartIsDroppedAndItsWaiterTold() throws Exception {
+        try (TestHarness h = TestHarness.started(dir)) {
+            Session[] busy = new Session[3];
+            for (int i = 0; i < 3; i++) {
+                busy[i] = h.supervisor.startSession(spec(dir, "cat").withName("busy-" + i));
+            }
+            StartOutcome first = h.supervisor.startOrQueue(spec(dir, "cat").withName("first"));
+            StartOutcome clash = h.supervisor.startOrQueue(spec(dir, "cat").withName("busy-2")); // queued behind "first"
+            assertTrue(clash.isQueued());
+            CompletableFuture<Session> clashStarted = h.supervisor.whenDequeued(clash.queued().id());
+            h.supervisor.closeStdin(busy[0].id());
+            h.supervisor.closeStdin(busy[1].id());
+            assertEquals("first", h.supervisor.whenDequeued(first.queued().id()).get(30, TimeUnit.SECONDS).name());
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> clashStarted.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("busy-2"), e.getCause().getMessage());
+            TestHarness.await(() -> h.stores.queue().list().isEmpty(), "the request to leave the queue");
+        }
+    }
+
+    @Test
     void startOrQueueStartsAtOnceWhenASlotIsFree() {
         try (TestHarness h = TestHarness.started(dir)) {
             StartOutcome outcome = h.supervisor.startOrQueue(spec(dir, "sleep", "30"));

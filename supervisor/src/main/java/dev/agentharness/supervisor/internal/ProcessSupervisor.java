@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -114,6 +115,7 @@ public final class ProcessSupervisor implements Supervisor {
             scheduler.resume();
             return report;
         } catch (RuntimeException e) {
+            writer.close();
             lock.close();
             throw e;
         }
@@ -261,7 +263,9 @@ public final class ProcessSupervisor implements Supervisor {
         }
         // Active but not run by us (being started this instant, or left for reconcile): watch the row.
         CompletableFuture<Session> f = new CompletableFuture<>();
-        ScheduledFuture<?> poll = threads.timer().scheduleWithFixedDelay(() -> {
+        ScheduledFuture<?> poll;
+        try {
+            poll = threads.timer().scheduleWithFixedDelay(() -> {
             LiveSession now = live.get(sessionId).orElse(null);
             if (now != null) {
                 now.ended().whenComplete((v, e) -> {
@@ -274,7 +278,10 @@ public final class ProcessSupervisor implements Supervisor {
                 return;
             }
             sessions.get(sessionId).filter(r -> r.status().isTerminal()).ifPresent(f::complete);
-        }, END_POLL.toMillis(), END_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            }, END_POLL.toMillis(), END_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            return CompletableFuture.failedFuture(new HarnessException("the harness is shutting down"));
+        }
         f.whenComplete((v, e) -> poll.cancel(false));
         return f;
     }
@@ -344,13 +351,16 @@ public final class ProcessSupervisor implements Supervisor {
     private void stopForShutdown(LiveSession s, Duration grace) {
         s.lock().lock();
         try {
-            if (s.isEnding() || !s.requestStop(StopCause.shutdown())) {
+            if (s.isEnding()) {
                 return;
             }
-            try {
-                recorder.record(s.id(), EventType.STOP_REQUESTED, data("by", "shutdown", "graceMs", grace.toMillis()));
-            } catch (RuntimeException e) {
-                LOG.warn("session {}: could not record the stop request: {}", s.label(), e.getMessage());
+            // A stop already under way (with a longer grace, maybe) keeps its cause but gets this grace.
+            if (s.requestStop(StopCause.shutdown())) {
+                try {
+                    recorder.record(s.id(), EventType.STOP_REQUESTED, data("by", "shutdown", "graceMs", grace.toMillis()));
+                } catch (RuntimeException e) {
+                    LOG.warn("session {}: could not record the stop request: {}", s.label(), e.getMessage());
+                }
             }
             if (s.process() != null) {
                 s.terminate(grace, threads.timer());

@@ -49,6 +49,7 @@ public final class SessionStarter {
     private static final Logger LOG = LoggerFactory.getLogger(SessionStarter.class);
     /** How much of the output tail the checkpoint detector looks at. */
     public static final int TAIL_CHARS = 1024;
+    private static final java.time.Duration SETSID_WAIT = java.time.Duration.ofSeconds(5);
 
     private final SessionStore sessions;
     private final EventStore events;
@@ -146,13 +147,21 @@ public final class SessionStarter {
         int pid = process.getPID();
         session.exitWatcher().watch(pid, threads.exitWatchers());
         // If the process is already gone (and reaped), its start time is unknown: it can never be signalled by mistake.
-        Long startTime = proc.stat(pid).map(ProcStat::startTime).orElse(null);
+        Long startTime = awaitOwnSession(pid).map(ProcStat::startTime).orElse(null);
         Instant now = clock.instant();
         session.spawned(process, startTime == null ? null : new ProcessIdentity(pid, startTime), now);
         finisher.watch(session);
-        Session running = recorder.change(session.id(), SessionStatus.RUNNING, null,
-                b -> b.pid(pid).pidStartTime(startTime).startedAt(now),
-                event(EventType.STARTED, "pid", pid, "pidStartTime", startTime, "slot", session.slot()));
+        Session running;
+        try {
+            running = recorder.change(session.id(), SessionStatus.RUNNING, null,
+                    b -> b.pid(pid).pidStartTime(startTime).startedAt(now),
+                    event(EventType.STARTED, "pid", pid, "pidStartTime", startTime, "slot", session.slot()));
+        } catch (RuntimeException e) {
+            // An agent the store does not know to be running could never be controlled: end it.
+            session.requestStop(new StopCause(StopCause.Kind.USER, "the start could not be recorded: " + e.getMessage()));
+            session.terminate(java.time.Duration.ZERO, threads.timer());
+            throw e;
+        }
         session.statusChanged(SessionStatus.RUNNING);
         LOG.info("session {} started in slot {} (pid {})", session.label(), session.slot(), pid);
         StopCause early = session.stopCause();
@@ -161,5 +170,29 @@ public final class SessionStarter {
             session.terminate(config.stopGrace(), threads.timer());
         }
         return running;
+    }
+
+    /**
+     * Waits (briefly) until the child has run {@code setsid}. Until then its process group does not
+     * exist, and a signal sent to the group, a pause or a stop right after the start, would be lost.
+     */
+    private Optional<ProcStat> awaitOwnSession(int pid) {
+        long deadline = System.nanoTime() + SETSID_WAIT.toNanos();
+        while (true) {
+            Optional<ProcStat> stat = proc.stat(pid);
+            if (stat.isEmpty() || stat.get().session() == pid || stat.get().hasExited()) {
+                return stat;
+            }
+            if (System.nanoTime() > deadline) {
+                LOG.warn("pid {} has not become a session leader after {}; signals may miss it", pid, SETSID_WAIT);
+                return stat;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return stat;
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.error.HarnessException;
 import dev.agentharness.core.error.NoFreeSlotException;
+import dev.agentharness.core.error.StoreException;
 import dev.agentharness.core.store.SessionStore;
 import dev.agentharness.core.store.StartQueue;
 import dev.agentharness.supervisor.StartOutcome;
@@ -136,6 +137,18 @@ public final class SlotScheduler {
                         // its requested slot is taken: the next request may fit another one
                     } catch (NoLongerQueued gone) {
                         // removed by someone else meanwhile
+                    } catch (StoreException storeTrouble) {
+                        // transient (a busy database): the request stays queued for the next slot event
+                        LOG.warn("could not start queued request {} now: {}", q.id(), storeTrouble.getMessage());
+                        return;
+                    } catch (HarnessException unstartable) {
+                        // e.g. its name was taken meanwhile: it would fail again and again, so drop it
+                        LOG.warn("dropping queued start request {}: {}", q.id(), unstartable.getMessage());
+                        queue.remove(q.id());
+                        CompletableFuture<Session> f = waiters.remove(q.id());
+                        if (f != null) {
+                            f.completeExceptionally(unstartable);
+                        }
                     } catch (RuntimeException e) {
                         LOG.error("starting queued request {} failed", q.id(), e);
                         CompletableFuture<Session> f = waiters.remove(q.id());
