@@ -304,12 +304,13 @@ public final class BatchWriter implements AutoCloseable {
         }
         for (Iterator<Map.Entry<String, List<PendingChunk>>> it = bySession.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, List<PendingChunk>> e = it.next();
+            long chars = e.getValue().stream().mapToLong(c -> c.text().length()).sum();
             try {
                 store.appendBatch(e.getValue());
                 committedBatches.incrementAndGet();
                 committedChunks.addAndGet(e.getValue().size());
+                committedChars.addAndGet(chars);
             } catch (RuntimeException failure) {
-                long chars = e.getValue().stream().mapToLong(c -> c.text().length()).sum();
                 LOG.error("session {}: dropping {} chars of output that cannot be stored", e.getKey(), chars, failure);
             }
         }

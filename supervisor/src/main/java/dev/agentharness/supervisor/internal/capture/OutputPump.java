@@ -124,8 +124,9 @@ public final class OutputPump implements ByteSink {
     }
 
     private void emit(StreamType stream, String text, int rawBytes) {
+        Instant now = clock.instant();
         if (rawBytes > 0) {
-            lastOutputAt = clock.instant();
+            lastOutputAt = now;
             arrivals++;
         }
         if (text.isEmpty()) {
@@ -135,7 +136,7 @@ public final class OutputPump implements ByteSink {
         if (stream == StreamType.STDERR && stderrHead.length() < STDERR_HEAD_CHARS) {
             stderrHead.append(text, 0, Math.min(text.length(), STDERR_HEAD_CHARS - stderrHead.length()));
         }
-        if (!writer.enqueue(sessionId, stream, text, Math.max(rawBytes, text.length()), clock.instant(), budget)) {
+        if (!writer.enqueue(sessionId, stream, text, Math.max(rawBytes, text.length()), now, budget)) {
             droppedBytes += rawBytes;
             LOG.warn("session {}: output arrived after the writer stopped; {} bytes not stored", sessionId, rawBytes);
         }
