@@ -140,6 +140,24 @@ class WatchdogTest {
     }
 
     @Test
+    void anAnsweredPromptIsNotACheckpointAgain() throws Exception {
+        start(false);
+        Session s = h.supervisor.startSession(sh(dir, "printf 'Proceed? (y/n) '; read answer; echo \"working on $answer\"; sleep 30"));
+        await(() -> h.output(s.id()).equals("Proceed? (y/n) "), "the prompt");
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.tick();
+        assertEquals(SessionStatus.WAITING_CHECKPOINT, h.session(s.id()).status());
+        h.supervisor.send(s.id(), "y\n".getBytes(StandardCharsets.UTF_8));
+        await(() -> h.output(s.id()).endsWith("working on y\n"), "the answer to be taken");
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.tick();
+        watchdog.tick();
+        assertEquals(SessionStatus.RUNNING, h.session(s.id()).status());
+        assertEquals(1, h.eventTypes(s.id()).stream().filter(t -> t == EventType.CHECKPOINT).count());
+        h.supervisor.stop(s.id(), Duration.ofSeconds(1), true).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
     void pausedTimeIsNotCountedAsSilence() {
         start(false);
         Session s = h.supervisor.startSession(spec(dir, "cat"));

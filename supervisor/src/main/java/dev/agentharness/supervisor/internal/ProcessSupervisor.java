@@ -152,6 +152,7 @@ public final class ProcessSupervisor implements Supervisor {
             } catch (IllegalStateException closed) {
                 throw new HarnessException("cannot send input to session " + s.label() + ": its stdin is closed");
             }
+            s.pump().tail().clear(); // whatever prompt it showed has its answer now
             StatusRecorder.Event input = event(EventType.INPUT, "bytes", bytes.length);
             if (s.status() == SessionStatus.WAITING_CHECKPOINT) {
                 recorder.change(sessionId, SessionStatus.RUNNING, "input sent", b -> b, input);

@@ -29,6 +29,12 @@ public final class OutputTail {
         version++;
     }
 
+    /** Forgets the text (an answer was sent: the prompt in it is settled). */
+    public synchronized void clear() {
+        text.setLength(0);
+        version++;
+    }
+
     public synchronized Snapshot snapshot() {
         int start = text.length() > 0 && Character.isLowSurrogate(text.charAt(0)) ? 1 : 0;
         return new Snapshot(text.substring(start), version);

@@ -19,6 +19,16 @@ class OutputTailTest {
     }
 
     @Test
+    void clearingForgetsTheTextAndCountsAsAChange() {
+        OutputTail tail = new OutputTail(10);
+        tail.append("Proceed? (y/n)");
+        long before = tail.snapshot().version();
+        tail.clear();
+        assertEquals("", tail.snapshot().text());
+        assertNotEquals(before, tail.snapshot().version());
+    }
+
+    @Test
     void neverStartsWithHalfASurrogatePair() {
         OutputTail tail = new OutputTail(2);
         tail.append("x😀y"); // x, high, low, y: keeping 2 chars cuts the pair

@@ -22,6 +22,16 @@ class CheckpointDetectorTest {
     }
 
     @Test
+    void aPromptThatScrolledAwayIsNoLongerACheckpoint() {
+        StringBuilder tail = new StringBuilder("Continue? (y/n) y\n");
+        for (int i = 0; i < 12; i++) {
+            tail.append("step ").append(i).append(" done\n");
+        }
+        assertTrue(detector.match(tail.toString()).isEmpty());
+        assertEquals("(y/n)", detector.match("Continue? (y/n) y\nstep 1 done\nNext? (y/n) \n\n").orElseThrow().text());
+    }
+
+    @Test
     void ordinaryOutputIsNoCheckpoint() {
         assertTrue(detector.match("compiling 42 files\n\u001B[32mok\u001B[0m\n").isEmpty());
     }
