@@ -1,0 +1,255 @@
+package dev.agentharness.store.internal;
+
+import dev.agentharness.core.error.StoreException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The schema's history, as numbered steps; {@code PRAGMA user_version} says how many have been
+ * applied. Each step runs in its own {@code BEGIN IMMEDIATE} transaction that also bumps
+ * user_version, so a crash leaves the database at one version or the next, never in between, and
+ * two processes opening an old database at once apply each step once: the second re-reads the
+ * version under the write lock and finds nothing left to do.
+ *
+ * <p>A step's SQL is frozen once released: the status lists in it are literals, not derived from
+ * the enums, because an enum that grows must come with a new step that rebuilds the CHECKs.
+ */
+public final class Migrations {
+
+    /**
+     * One step.
+     *
+     * @param version         user_version after the step
+     * @param description     what it does
+     * @param rebuildsTables  the step drops and re-creates a table that others reference, which
+     *                        needs {@code foreign_keys=OFF} (only settable outside a transaction),
+     *                        or SQLite would cascade the drop into the referencing rows
+     * @param statements      the SQL, one statement each
+     */
+    public record Step(int version, String description, boolean rebuildsTables, List<String> statements) {
+    }
+
+    static final String ALL_STATUSES_V1 =
+            "'starting', 'running', 'waiting_checkpoint', 'stalled', 'paused', 'completed', 'failed', 'stopped', 'timed_out', 'crashed'";
+    static final String ACTIVE_STATUSES_V1 = "'starting', 'running', 'waiting_checkpoint', 'stalled', 'paused'";
+    static final String TERMINAL_STATUSES_V1 = "'completed', 'failed', 'stopped', 'timed_out', 'crashed'";
+
+    /** V1: the first release, modelled on seed 003's sessions and session_outputs. */
+    private static final Step V1 = new Step(1, "sessions and their output", false, List.of(
+            """
+            CREATE TABLE sessions (
+                id              TEXT PRIMARY KEY NOT NULL,
+                slot            INTEGER NOT NULL CHECK (slot >= 1),
+                status          TEXT NOT NULL CHECK (status IN (%s)),
+                working_dir     TEXT NOT NULL,
+                current_command TEXT NOT NULL,
+                pid             INTEGER,
+                started_at      TEXT,
+                ended_at        TEXT,
+                created_at      TEXT NOT NULL,
+                updated_at      TEXT NOT NULL
+            )""".formatted(ALL_STATUSES_V1),
+            "CREATE UNIQUE INDEX sessions_active_slot ON sessions (slot) WHERE status IN (" + ACTIVE_STATUSES_V1 + ")",
+            """
+            CREATE TABLE session_outputs (
+                id         INTEGER PRIMARY KEY,
+                session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                seq        INTEGER NOT NULL CHECK (seq >= 1),
+                stream     TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr')),
+                timestamp  INTEGER NOT NULL,
+                data       TEXT NOT NULL
+            )""",
+            "CREATE UNIQUE INDEX session_outputs_seq ON session_outputs (session_id, seq)"));
+
+    /**
+     * V2: the full session (spec, process identity, watchdog state, output counters), runs, events
+     * and the start queue. The sessions table is rebuilt because SQLite cannot add CHECK
+     * constraints to an existing table, and V2 lets slot be NULL only for imported legacy history.
+     */
+    private static final Step V2 = new Step(2, "runs, events, start queue and the full session", true, List.of(
+            """
+            CREATE TABLE harness_settings (
+                name  TEXT PRIMARY KEY NOT NULL,
+                value INTEGER NOT NULL
+            )""",
+            "INSERT INTO harness_settings (name, value) VALUES ('slot_count', 3)",
+            """
+            CREATE TABLE runs (
+                id            TEXT PRIMARY KEY NOT NULL,
+                description   TEXT,
+                status        TEXT NOT NULL CHECK (status IN ('active', 'completed')),
+                started_at    TEXT NOT NULL,
+                completed_at  TEXT,
+                session_count INTEGER NOT NULL DEFAULT 0 CHECK (session_count >= 0),
+                CONSTRAINT completed_run_has_end CHECK ((status = 'active') = (completed_at IS NULL))
+            )""",
+            "CREATE UNIQUE INDEX runs_one_active ON runs (status) WHERE status = 'active'",
+            "CREATE INDEX runs_started ON runs (started_at)",
+            """
+            CREATE TABLE sessions_v2 (
+                id               TEXT PRIMARY KEY NOT NULL,
+                name             TEXT,
+                slot             INTEGER CONSTRAINT slot_positive CHECK (slot >= 1),
+                requested_slot   INTEGER CONSTRAINT requested_slot_positive CHECK (requested_slot >= 1),
+                status           TEXT NOT NULL CONSTRAINT status_known CHECK (status IN (%s)),
+                working_dir      TEXT NOT NULL,
+                current_command  TEXT NOT NULL,
+                command          TEXT NOT NULL CONSTRAINT command_is_argv
+                                 CHECK (json_valid(command) AND json_type(command) = 'array' AND json_array_length(command) > 0),
+                env              TEXT NOT NULL DEFAULT '{}' CONSTRAINT env_is_object CHECK (json_valid(env) AND json_type(env) = 'object'),
+                run_id           TEXT,
+                pid              INTEGER,
+                pid_start_time   INTEGER,
+                exit_code        INTEGER,
+                reason           TEXT,
+                created_at       TEXT NOT NULL,
+                started_at       TEXT,
+                ended_at         TEXT,
+                updated_at       TEXT NOT NULL,
+                last_activity_at TEXT,
+                stalled_since    TEXT,
+                escalation_level INTEGER NOT NULL DEFAULT 0 CHECK (escalation_level >= 0),
+                restart_of       TEXT,
+                restart_count    INTEGER NOT NULL DEFAULT 0 CHECK (restart_count >= 0),
+                max_runtime_ms   INTEGER CHECK (max_runtime_ms >= 0),
+                stall_timeout_ms INTEGER CHECK (stall_timeout_ms >= 0),
+                restart_policy   TEXT NOT NULL DEFAULT 'no' CHECK (restart_policy IN ('no', 'on-failure')),
+                max_restarts     INTEGER NOT NULL DEFAULT 0 CHECK (max_restarts >= 0),
+                metadata         TEXT NOT NULL DEFAULT '{}' CONSTRAINT metadata_is_object
+                                 CHECK (json_valid(metadata) AND json_type(metadata) = 'object'),
+                output_bytes     INTEGER NOT NULL DEFAULT 0 CHECK (output_bytes >= 0),
+                output_chunks    INTEGER NOT NULL DEFAULT 0 CHECK (output_chunks >= 0),
+                legacy_id        TEXT,
+                CONSTRAINT slot_required CHECK (slot IS NOT NULL OR (legacy_id IS NOT NULL AND status IN (%s)))
+            )""".formatted(ALL_STATUSES_V1, TERMINAL_STATUSES_V1),
+            // V1 ran every command through the shell; V2 stores argv, so that is what the V1 command was.
+            """
+            INSERT INTO sessions_v2 (id, slot, status, working_dir, current_command, command, pid,
+                                     created_at, started_at, ended_at, updated_at)
+            SELECT id, slot, status, working_dir, current_command, json_array('/bin/sh', '-c', current_command), pid,
+                   created_at, started_at, ended_at, updated_at
+            FROM sessions""",
+            "DROP TABLE sessions",
+            "ALTER TABLE sessions_v2 RENAME TO sessions",
+            "CREATE UNIQUE INDEX sessions_active_slot ON sessions (slot) WHERE status IN (" + ACTIVE_STATUSES_V1 + ")",
+            "CREATE UNIQUE INDEX sessions_name ON sessions (name) WHERE name IS NOT NULL",
+            "CREATE UNIQUE INDEX sessions_legacy_id ON sessions (legacy_id) WHERE legacy_id IS NOT NULL",
+            "CREATE INDEX sessions_status_ended ON sessions (status, ended_at)",
+            "CREATE INDEX sessions_created ON sessions (created_at)",
+            "CREATE INDEX sessions_run ON sessions (run_id, created_at)",
+            // A CHECK cannot read another table, so the configurable upper bound of slot is a trigger.
+            """
+            CREATE TRIGGER sessions_slot_in_range_on_insert BEFORE INSERT ON sessions
+            WHEN NEW.slot > (SELECT value FROM harness_settings WHERE name = 'slot_count')
+            BEGIN SELECT RAISE(ABORT, 'slot out of range'); END""",
+            """
+            CREATE TRIGGER sessions_slot_in_range_on_update BEFORE UPDATE OF slot ON sessions
+            WHEN NEW.slot IS NOT OLD.slot AND NEW.slot > (SELECT value FROM harness_settings WHERE name = 'slot_count')
+            BEGIN SELECT RAISE(ABORT, 'slot out of range'); END""",
+            "ALTER TABLE session_outputs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0 CHECK (bytes >= 0)",
+            "UPDATE session_outputs SET bytes = length(CAST(data AS BLOB))",
+            "CREATE INDEX session_outputs_time ON session_outputs (session_id, timestamp)",
+            """
+            UPDATE sessions SET
+                output_chunks = COALESCE((SELECT MAX(o.seq) FROM session_outputs o WHERE o.session_id = sessions.id), 0),
+                output_bytes = COALESCE((SELECT SUM(o.bytes) FROM session_outputs o WHERE o.session_id = sessions.id), 0),
+                last_activity_at = (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', MAX(o.timestamp) / 1000.0, 'unixepoch')
+                                    FROM session_outputs o WHERE o.session_id = sessions.id)""",
+            """
+            CREATE TABLE session_events (
+                id         INTEGER PRIMARY KEY,
+                session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                seq        INTEGER NOT NULL CHECK (seq >= 1),
+                timestamp  TEXT NOT NULL,
+                type       TEXT NOT NULL,
+                data       TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data))
+            )""",
+            "CREATE UNIQUE INDEX session_events_seq ON session_events (session_id, seq)",
+            // AUTOINCREMENT: a queue id is handed to a waiting client, so it must never be reused.
+            """
+            CREATE TABLE start_queue (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                spec        TEXT NOT NULL CHECK (json_valid(spec)),
+                enqueued_at TEXT NOT NULL
+            )"""));
+
+    public static final List<Step> STEPS = List.of(V1, V2);
+    public static final int LATEST = STEPS.get(STEPS.size() - 1).version();
+
+    private Migrations() {
+    }
+
+    /** Applies every step newer than the database's version, up to {@code target}. */
+    public static void migrate(Connection conn, int target) throws SQLException {
+        for (Step step : STEPS) {
+            if (step.version() <= target && step.version() > userVersion(conn)) {
+                apply(conn, step);
+            }
+        }
+    }
+
+    public static int userVersion(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static void apply(Connection conn, Step step) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            if (step.rebuildsTables()) {
+                st.execute("PRAGMA foreign_keys = OFF");
+            }
+            try {
+                st.execute("BEGIN IMMEDIATE");
+                try {
+                    int current = userVersion(conn);
+                    if (current >= step.version()) {
+                        st.execute("ROLLBACK"); // another process got here first
+                        return;
+                    }
+                    if (current != step.version() - 1) {
+                        throw new StoreException("cannot upgrade the database: it is at schema version " + current
+                                + " and the next step is for version " + (step.version() - 1));
+                    }
+                    for (String sql : step.statements()) {
+                        st.execute(sql);
+                    }
+                    if (step.rebuildsTables()) {
+                        List<String> broken = foreignKeyProblems(conn);
+                        if (!broken.isEmpty()) {
+                            throw new StoreException("cannot upgrade the database to schema version " + step.version()
+                                    + ": rows would lose their session (" + String.join(", ", broken) + ")");
+                        }
+                    }
+                    st.execute("PRAGMA user_version = " + step.version());
+                    st.execute("COMMIT");
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        st.execute("ROLLBACK");
+                    } catch (SQLException rollbackFailed) {
+                        e.addSuppressed(rollbackFailed);
+                    }
+                    throw e;
+                }
+            } finally {
+                if (step.rebuildsTables()) {
+                    st.execute("PRAGMA foreign_keys = ON");
+                }
+            }
+        }
+    }
+
+    private static List<String> foreignKeyProblems(Connection conn) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA foreign_key_check")) {
+            while (rs.next() && problems.size() < 5) {
+                problems.add(rs.getString(1) + " row " + rs.getLong(2));
+            }
+        }
+        return problems;
+    }
+}

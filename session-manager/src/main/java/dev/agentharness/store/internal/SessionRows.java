@@ -1,0 +1,121 @@
+package dev.agentharness.store.internal;
+
+import dev.agentharness.core.RestartPolicy;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.SessionStatus;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Maps {@link Session} to and from a row of {@code sessions}. */
+final class SessionRows {
+    static final String COLUMNS = "id, name, slot, requested_slot, status, working_dir, current_command, command, env, run_id,"
+            + " pid, pid_start_time, exit_code, reason, created_at, started_at, ended_at, updated_at, last_activity_at,"
+            + " stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
+            + " restart_policy, max_restarts, metadata, output_bytes, output_chunks";
+
+    /** Every column a caller may set; the output counters and legacy_id belong to the store. */
+    static final String INSERT = "INSERT INTO sessions (id, name, slot, requested_slot, status, working_dir, current_command,"
+            + " command, env, run_id, pid, pid_start_time, exit_code, reason, created_at, started_at, ended_at, updated_at,"
+            + " last_activity_at, stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
+            + " restart_policy, max_restarts, metadata, legacy_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    static final String UPDATE = "UPDATE sessions SET name = ?, slot = ?, requested_slot = ?, status = ?, working_dir = ?,"
+            + " current_command = ?, command = ?, env = ?, run_id = ?, pid = ?, pid_start_time = ?, exit_code = ?, reason = ?,"
+            + " created_at = ?, started_at = ?, ended_at = ?, updated_at = ?, last_activity_at = ?, stalled_since = ?,"
+            + " escalation_level = ?, restart_of = ?, restart_count = ?, max_runtime_ms = ?, stall_timeout_ms = ?,"
+            + " restart_policy = ?, max_restarts = ?, metadata = ? WHERE id = ?";
+
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./=:,@%+-]+");
+
+    private final JsonCodec json;
+
+    SessionRows(JsonCodec json) {
+        this.json = json;
+    }
+
+    Session read(ResultSet rs) throws SQLException {
+        SessionSpec spec = new SessionSpec(
+                rs.getString("name"),
+                json.readStringList(rs.getString("command")),
+                rs.getString("working_dir"),
+                json.readStringMap(rs.getString("env")),
+                Sql.getInteger(rs, "requested_slot"),
+                rs.getString("run_id"),
+                millis(Sql.getLongOrNull(rs, "max_runtime_ms")),
+                millis(Sql.getLongOrNull(rs, "stall_timeout_ms")),
+                new RestartPolicy(RestartPolicy.Mode.fromWireName(rs.getString("restart_policy")), rs.getInt("max_restarts")),
+                rs.getString("restart_of"),
+                rs.getInt("restart_count"),
+                json.readObjectMap(rs.getString("metadata")));
+        return new Session(
+                rs.getString("id"),
+                spec,
+                Sql.getInteger(rs, "slot"),
+                SessionStatus.fromWireName(rs.getString("status")),
+                Sql.getInteger(rs, "pid"),
+                Sql.getLongOrNull(rs, "pid_start_time"),
+                Sql.getInteger(rs, "exit_code"),
+                rs.getString("reason"),
+                Times.parse(rs.getString("created_at")),
+                Times.parse(rs.getString("started_at")),
+                Times.parse(rs.getString("ended_at")),
+                Times.parse(rs.getString("last_activity_at")),
+                Times.parse(rs.getString("stalled_since")),
+                rs.getInt("escalation_level"),
+                rs.getLong("output_bytes"),
+                rs.getLong("output_chunks"));
+    }
+
+    void bindInsert(PreparedStatement ps, Session s, Instant now, String legacyId) throws SQLException {
+        Object[] fields = fields(s, now);
+        Object[] values = new Object[fields.length + 2];
+        values[0] = s.id();
+        System.arraycopy(fields, 0, values, 1, fields.length);
+        values[values.length - 1] = legacyId;
+        Sql.bind(ps, values);
+    }
+
+    void bindUpdate(PreparedStatement ps, Session s, Instant now) throws SQLException {
+        Object[] fields = fields(s, now);
+        Object[] values = new Object[fields.length + 1];
+        System.arraycopy(fields, 0, values, 0, fields.length);
+        values[values.length - 1] = s.id();
+        Sql.bind(ps, values);
+    }
+
+    /** The columns from name to metadata, in the order of {@link #INSERT} and {@link #UPDATE}. */
+    private Object[] fields(Session s, Instant now) {
+        SessionSpec spec = s.spec();
+        return new Object[] {
+            spec.name(), s.slot(), spec.requestedSlot(), s.status().wireName(), spec.cwd(), displayCommand(spec.command()),
+            json.write(spec.command()), json.write(spec.env()), spec.runId(), s.pid(), s.pidStartTime(), s.exitCode(),
+            s.reason(), Times.format(s.createdAt()), Times.format(s.startedAt()), Times.format(s.endedAt()),
+            Times.format(now), Times.format(s.lastActivityAt()), Times.format(s.stalledSince()), s.escalationLevel(),
+            spec.restartOf(), spec.restartCount(), toMillis(spec.maxRuntime()), toMillis(spec.stallTimeout()),
+            spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRestarts(), json.write(spec.metadata())
+        };
+    }
+
+    /** argv as a shell would need it typed: for {@code current_command}, which people read. */
+    static String displayCommand(List<String> argv) {
+        return argv.stream()
+                .map(a -> SHELL_SAFE.matcher(a).matches() ? a : "'" + a.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+    }
+
+    private static Duration millis(Long ms) {
+        return ms == null ? null : Duration.ofMillis(ms);
+    }
+
+    private static Long toMillis(Duration d) {
+        return d == null ? null : d.toMillis();
+    }
+}

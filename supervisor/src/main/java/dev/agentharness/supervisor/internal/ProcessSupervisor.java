@@ -1,0 +1,418 @@
+package dev.agentharness.supervisor.internal;
+
+import static dev.agentharness.supervisor.internal.lifecycle.StatusRecorder.data;
+import static dev.agentharness.supervisor.internal.lifecycle.StatusRecorder.event;
+
+import dev.agentharness.core.EventType;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.SessionStatus;
+import dev.agentharness.core.error.HarnessException;
+import dev.agentharness.core.error.NoSuchSessionException;
+import dev.agentharness.core.error.SessionNotActiveException;
+import dev.agentharness.core.store.SessionStore;
+import dev.agentharness.supervisor.ReconcileReport;
+import dev.agentharness.supervisor.StartOutcome;
+import dev.agentharness.supervisor.Supervisor;
+import dev.agentharness.supervisor.SupervisorConfig;
+import dev.agentharness.supervisor.internal.capture.BatchWriter;
+import dev.agentharness.supervisor.internal.lifecycle.AutoRestarter;
+import dev.agentharness.supervisor.internal.lifecycle.LiveSession;
+import dev.agentharness.supervisor.internal.lifecycle.LiveSessions;
+import dev.agentharness.supervisor.internal.lifecycle.RestartSpecs;
+import dev.agentharness.supervisor.internal.lifecycle.SessionFinisher;
+import dev.agentharness.supervisor.internal.lifecycle.SessionStarter;
+import dev.agentharness.supervisor.internal.lifecycle.SlotScheduler;
+import dev.agentharness.supervisor.internal.lifecycle.StatusRecorder;
+import dev.agentharness.supervisor.internal.lifecycle.StopCause;
+import dev.agentharness.supervisor.internal.lifecycle.SupervisorThreads;
+import dev.agentharness.supervisor.internal.process.Signal;
+import dev.agentharness.supervisor.internal.recovery.CrashReconciler;
+import dev.agentharness.supervisor.internal.recovery.SupervisorLock;
+import dev.agentharness.supervisor.internal.watch.Watchdog;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Supervisor}: a thin front over the parts that do the work. {@link SessionStarter}
+ * spawns, the capture classes store output, {@link SessionFinisher} ends sessions,
+ * {@link SlotScheduler} queues, {@link Watchdog} watches, {@link CrashReconciler} recovers.
+ */
+@Singleton
+public final class ProcessSupervisor implements Supervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessSupervisor.class);
+    private static final Duration WATCHDOG_TICK = Duration.ofMillis(100);
+    private static final Duration END_POLL = Duration.ofMillis(250);
+    /** Beyond the stop grace, how long a shutdown waits for agents to end and their output to drain. */
+    private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
+
+    private enum State { NEW, RUNNING, SHUTTING_DOWN, SHUT_DOWN }
+
+    private final SupervisorConfig config;
+    private final SupervisorLock lock;
+    private final CrashReconciler reconciler;
+    private final BatchWriter writer;
+    private final SessionStarter starter;
+    private final SlotScheduler scheduler;
+    private final AutoRestarter restarter;
+    private final RestartSpecs restartSpecs;
+    private final Watchdog watchdog;
+    private final LiveSessions live;
+    private final StatusRecorder recorder;
+    private final SessionStore sessions;
+    private final SupervisorThreads threads;
+    private final Clock clock;
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private ScheduledFuture<?> watchdogTask;
+
+    @Inject
+    public ProcessSupervisor(SupervisorConfig config, SupervisorLock lock, CrashReconciler reconciler, BatchWriter writer,
+                             SessionStarter starter, SessionFinisher finisher, SlotScheduler scheduler, AutoRestarter restarter,
+                             RestartSpecs restartSpecs, Watchdog watchdog, LiveSessions live, StatusRecorder recorder,
+                             SessionStore sessions, SupervisorThreads threads, Clock clock) {
+        this.config = config;
+        this.lock = lock;
+        this.reconciler = reconciler;
+        this.writer = writer;
+        this.starter = starter;
+        this.scheduler = scheduler;
+        this.restarter = restarter;
+        this.restartSpecs = restartSpecs;
+        this.watchdog = watchdog;
+        this.live = live;
+        this.recorder = recorder;
+        this.sessions = sessions;
+        this.threads = threads;
+        this.clock = clock;
+        finisher.addEndListener(ended -> scheduler.drainSoon());
+        finisher.addEndListener(restarter::sessionEnded);
+    }
+
+    @Override
+    public synchronized ReconcileReport start() {
+        if (state.get() != State.NEW) {
+            throw new IllegalStateException("the supervisor was already started");
+        }
+        lock.acquire();
+        try {
+            writer.start();
+            ReconcileReport report = reconciler.reconcile(live::owned);
+            watchdogTask = threads.timer().scheduleWithFixedDelay(this::tickQuietly, WATCHDOG_TICK.toMillis(),
+                    WATCHDOG_TICK.toMillis(), TimeUnit.MILLISECONDS);
+            state.set(State.RUNNING);
+            scheduler.resume();
+            return report;
+        } catch (RuntimeException e) {
+            writer.close();
+            lock.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Session startSession(SessionSpec spec) {
+        requireRunning();
+        return starter.start(spec);
+    }
+
+    @Override
+    public StartOutcome startOrQueue(SessionSpec spec) {
+        requireRunning();
+        return scheduler.startOrQueue(spec);
+    }
+
+    @Override
+    public CompletableFuture<Session> whenDequeued(long queueId) {
+        return scheduler.whenDequeued(queueId);
+    }
+
+    @Override
+    public void send(String sessionId, byte[] bytes) {
+        LiveSession s = requireLive(sessionId, "send input to");
+        s.lock().lock();
+        try {
+            requireProcess(s, "send input to");
+            if (s.stdinClosed()) {
+                throw new HarnessException("cannot send input to session " + s.label() + ": its stdin is closed");
+            }
+            try {
+                s.process().writeStdin(ByteBuffer.wrap(bytes.clone()));
+            } catch (IllegalStateException closed) {
+                throw new HarnessException("cannot send input to session " + s.label() + ": its stdin is closed");
+            }
+            s.pump().tail().clear(); // whatever prompt it showed has its answer now
+            StatusRecorder.Event input = event(EventType.INPUT, "bytes", bytes.length);
+            if (s.status() == SessionStatus.WAITING_CHECKPOINT) {
+                recorder.change(sessionId, SessionStatus.RUNNING, "input sent", b -> b, input);
+                s.statusChanged(SessionStatus.RUNNING);
+            } else {
+                recorder.record(sessionId, input.type(), input.data());
+            }
+        } finally {
+            s.lock().unlock();
+        }
+    }
+
+    @Override
+    public void closeStdin(String sessionId) {
+        LiveSession s = requireLive(sessionId, "close the input of");
+        s.lock().lock();
+        try {
+            requireProcess(s, "close the input of");
+            if (!s.stdinClosed()) {
+                s.process().closeStdin(false);
+                s.markStdinClosed();
+                recorder.record(sessionId, EventType.INPUT, data("closed", true));
+            }
+        } finally {
+            s.lock().unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Session> stop(String sessionId, Duration grace, boolean force) {
+        LiveSession s = requireLive(sessionId, "stop");
+        s.lock().lock();
+        try {
+            if (s.isEnding()) {
+                return s.ended(); // it is already exiting on its own
+            }
+            s.requestStop(StopCause.user());
+            recorder.record(sessionId, EventType.STOP_REQUESTED, data("by", "user", "graceMs", grace.toMillis(), "force", force));
+            if (s.process() != null) {
+                s.terminate(force ? Duration.ZERO : grace, threads.timer());
+            }
+        } finally {
+            s.lock().unlock();
+        }
+        return s.ended();
+    }
+
+    @Override
+    public Session pause(String sessionId) {
+        LiveSession s = requireLive(sessionId, "pause");
+        s.lock().lock();
+        try {
+            requireProcess(s, "pause");
+            if (s.status() == SessionStatus.PAUSED) {
+                return current(sessionId);
+            }
+            s.signal(Signal.STOP);
+            Session paused = recorder.change(sessionId, SessionStatus.PAUSED, "paused by user", b -> b, event(EventType.PAUSED));
+            s.statusChanged(SessionStatus.PAUSED);
+            return paused;
+        } finally {
+            s.lock().unlock();
+        }
+    }
+
+    @Override
+    public Session resume(String sessionId) {
+        LiveSession s = requireLive(sessionId, "resume");
+        s.lock().lock();
+        try {
+            requireProcess(s, "resume");
+            if (s.status() != SessionStatus.PAUSED) {
+                return current(sessionId);
+            }
+            s.signal(Signal.CONT);
+            Session resumed = recorder.change(sessionId, SessionStatus.RUNNING, "resumed by user",
+                    b -> b.stalledSince(null).escalationLevel(0), event(EventType.RESUMED));
+            s.statusChanged(SessionStatus.RUNNING);
+            s.resumedAt(clock.instant());
+            return resumed;
+        } finally {
+            s.lock().unlock();
+        }
+    }
+
+    @Override
+    public Session restart(String sessionId) {
+        requireRunning();
+        Session previous = sessions.get(sessionId).orElseThrow(() -> new NoSuchSessionException(sessionId));
+        if (previous.status().isActive()) {
+            throw new HarnessException("session " + previous.label() + " is " + previous.status().wireName()
+                    + "; only a finished session can be restarted (stop it first)");
+        }
+        return starter.start(restartSpecs.restartOf(previous));
+    }
+
+    @Override
+    public CompletableFuture<Session> whenEnded(String sessionId) {
+        LiveSession s = live.get(sessionId).orElse(null);
+        if (s != null) {
+            return s.ended();
+        }
+        Session row = sessions.get(sessionId).orElse(null);
+        if (row == null) {
+            return CompletableFuture.failedFuture(new NoSuchSessionException(sessionId));
+        }
+        if (row.status().isTerminal()) {
+            return CompletableFuture.completedFuture(row);
+        }
+        // Active but not run by us (being started this instant, or left for reconcile): watch the row.
+        CompletableFuture<Session> f = new CompletableFuture<>();
+        ScheduledFuture<?> poll;
+        try {
+            poll = threads.timer().scheduleWithFixedDelay(() -> {
+            LiveSession now = live.get(sessionId).orElse(null);
+            if (now != null) {
+                now.ended().whenComplete((v, e) -> {
+                    if (e != null) {
+                        f.completeExceptionally(e);
+                    } else {
+                        f.complete(v);
+                    }
+                });
+                return;
+            }
+            sessions.get(sessionId).filter(r -> r.status().isTerminal()).ifPresent(f::complete);
+            }, END_POLL.toMillis(), END_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            return CompletableFuture.failedFuture(new HarnessException("the harness is shutting down"));
+        }
+        f.whenComplete((v, e) -> poll.cancel(false));
+        return f;
+    }
+
+    @Override
+    public ReconcileReport reconcile() {
+        requireRunning();
+        ReconcileReport report = reconciler.reconcile(live::owned);
+        if (!report.isEmpty()) {
+            scheduler.drainSoon();
+        }
+        return report;
+    }
+
+    @Override
+    public void shutdown(Duration grace) {
+        synchronized (this) {
+            State was = state.get();
+            if (was == State.SHUTTING_DOWN || was == State.SHUT_DOWN) {
+                return;
+            }
+            state.set(State.SHUTTING_DOWN);
+            if (was == State.NEW) {
+                writer.close();
+                threads.shutdown();
+                state.set(State.SHUT_DOWN);
+                return;
+            }
+        }
+        LOG.info("shutting down: stopping {} agent(s)", live.all().size());
+        scheduler.pause();
+        restarter.disable();
+        if (watchdogTask != null) {
+            watchdogTask.cancel(false);
+        }
+        long deadline = System.nanoTime() + grace.plus(SHUTDOWN_SLACK).toNanos();
+        while (!live.isEmpty() && System.nanoTime() < deadline) {
+            List<LiveSession> running = live.all();
+            for (LiveSession s : running) {
+                stopForShutdown(s, grace);
+            }
+            try {
+                long left = Math.max(1, deadline - System.nanoTime());
+                CompletableFuture.allOf(running.stream().map(LiveSession::ended).toArray(CompletableFuture[]::new))
+                        .get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                break;
+            } catch (Exception e) {
+                // an end that failed to record is logged where it happened
+            }
+        }
+        if (!live.isEmpty()) {
+            LOG.warn("{} agent(s) did not end in time; the next harness will reconcile them", live.all().size());
+        }
+        writer.close();
+        threads.shutdown();
+        lock.close();
+        state.set(State.SHUT_DOWN);
+        LOG.info("supervisor shut down");
+    }
+
+    @Override
+    public void close() {
+        shutdown(config.stopGrace());
+    }
+
+    private void stopForShutdown(LiveSession s, Duration grace) {
+        s.lock().lock();
+        try {
+            if (s.isEnding()) {
+                return;
+            }
+            // A stop already under way (with a longer grace, maybe) keeps its cause but gets this grace.
+            if (s.requestStop(StopCause.shutdown())) {
+                try {
+                    recorder.record(s.id(), EventType.STOP_REQUESTED, data("by", "shutdown", "graceMs", grace.toMillis()));
+                } catch (RuntimeException e) {
+                    LOG.warn("session {}: could not record the stop request: {}", s.label(), e.getMessage());
+                }
+            }
+            if (s.process() != null) {
+                s.terminate(grace, threads.timer());
+            }
+        } finally {
+            s.lock().unlock();
+        }
+    }
+
+    private void tickQuietly() {
+        try {
+            watchdog.tick();
+        } catch (Throwable t) {
+            LOG.error("watchdog tick failed", t);
+        }
+    }
+
+    private void requireRunning() {
+        State s = state.get();
+        if (s == State.NEW) {
+            throw new IllegalStateException("the supervisor is not started");
+        }
+        if (s != State.RUNNING) {
+            throw new HarnessException("the harness is shutting down");
+        }
+    }
+
+    private LiveSession requireLive(String sessionId, String operation) {
+        LiveSession s = live.get(sessionId).orElse(null);
+        if (s != null) {
+            return s;
+        }
+        Session row = sessions.get(sessionId).orElseThrow(() -> new NoSuchSessionException(sessionId));
+        if (row.status().isTerminal()) {
+            throw new SessionNotActiveException(row.label(), row.status(), operation);
+        }
+        throw new HarnessException("cannot " + operation + " session " + row.label() + ": no agent process is attached to it"
+                + " (it is " + row.status().wireName() + " in the store but not run by this harness; try harness recover)");
+    }
+
+    private void requireProcess(LiveSession s, String operation) {
+        if (s.isEnding() || s.process() == null || s.status().isTerminal()) {
+            Session row = current(s.id());
+            if (row.status().isTerminal()) {
+                throw new SessionNotActiveException(row.label(), row.status(), operation);
+            }
+            throw new HarnessException("cannot " + operation + " session " + s.label() + ": its process has exited");
+        }
+    }
+
+    private Session current(String sessionId) {
+        return sessions.get(sessionId).orElseThrow(() -> new NoSuchSessionException(sessionId));
+    }
+}

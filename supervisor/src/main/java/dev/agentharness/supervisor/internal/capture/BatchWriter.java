@@ -1,0 +1,390 @@
+package dev.agentharness.supervisor.internal.capture;
+
+import dev.agentharness.core.PendingChunk;
+import dev.agentharness.core.StreamType;
+import dev.agentharness.core.error.DatabaseBusyException;
+import dev.agentharness.core.store.OutputStore;
+import dev.agentharness.supervisor.SupervisorConfig;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes output to the database, for all sessions.
+ *
+ * <p>Committing each read on its own would cost a transaction per 64 KiB (or per line); instead
+ * chunks wait here up to {@code batchWindow} (20 ms), or until {@code batchMaxBytes} have gathered,
+ * and go to {@link OutputStore#appendBatch} together, one transaction for thousands of reads. While
+ * they wait, consecutive reads of the same stream of one session are coalesced into one chunk (up to
+ * {@link #MAX_CHUNK_CHARS}), so bursts of small writes become few rows; the text stays byte-exact and
+ * in order, because a session's chunk is only extended while it is that session's newest.
+ *
+ * <p>A crash of the harness loses at most what is waiting here: one batch window.
+ */
+@Singleton
+public final class BatchWriter implements AutoCloseable {
+    /** A chunk stops growing at this many chars, so that readers never get huge rows. */
+    public static final int MAX_CHUNK_CHARS = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+    private static final long[] RETRY_DELAYS_MS = {50, 100, 200, 400, 800, 1600};
+    private static final long BUSY_RETRY_MS = 1000;
+
+    private final OutputStore store;
+    private final long windowNanos;
+    private final long maxBytes;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Map<String, Pending> newestBySession = new HashMap<>();
+    private final List<FlushWaiter> flushWaiters = new ArrayList<>();
+    private long pendingBytes;
+    private long firstPendingNanos;
+    private long nextSeq = 1;
+    private long inFlightMinSeq = Long.MAX_VALUE;
+    private volatile boolean closing;
+    private boolean closed;
+    private Thread thread;
+
+    private final AtomicLong committedChars = new AtomicLong();
+    private final AtomicLong committedChunks = new AtomicLong();
+    private final AtomicLong committedBatches = new AtomicLong();
+
+    @Inject
+    public BatchWriter(OutputStore store, SupervisorConfig config) {
+        this.store = store;
+        this.windowNanos = config.batchWindow().toNanos();
+        this.maxBytes = Math.max(1, config.batchMaxBytes());
+    }
+
+    public void start() {
+        lock.lock();
+        try {
+            if (thread != null) {
+                return;
+            }
+            thread = new Thread(this::run, "harness-output-writer");
+            thread.setDaemon(true);
+            thread.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues text for storage and charges {@code bytes} to {@code budget} until it is committed.
+     *
+     * @return false when the writer has stopped and the text was not taken
+     */
+    public boolean enqueue(String sessionId, StreamType stream, String text, long bytes, Instant at, ByteBudget budget) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            budget.add(bytes);
+            long seq = nextSeq++;
+            Pending newest = newestBySession.get(sessionId);
+            if (newest != null && newest.stream == stream && newest.length() + text.length() <= MAX_CHUNK_CHARS) {
+                newest.append(text);
+                newest.bytes += bytes;
+            } else {
+                Pending p = new Pending(sessionId, stream, at, text, bytes, budget, seq);
+                pending.addLast(p);
+                newestBySession.put(sessionId, p);
+            }
+            boolean wasEmpty = pendingBytes == 0;
+            if (wasEmpty) {
+                firstPendingNanos = System.nanoTime();
+            }
+            pendingBytes += bytes;
+            if (wasEmpty || pendingBytes >= maxBytes) {
+                changed.signalAll();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Completes when everything enqueued before this call is committed (or given up on). */
+    public CompletableFuture<Void> flush() {
+        lock.lock();
+        try {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            long target = nextSeq - 1;
+            if (target < committedBelow()) {
+                done.complete(null);
+            } else {
+                flushWaiters.add(new FlushWaiter(target, done));
+                changed.signalAll();
+            }
+            return done;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes what is queued, stops the thread, and refuses further text. Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        lock.lock();
+        try {
+            closing = true;
+            changed.signalAll();
+            t = thread;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lock.lock();
+        try {
+            closed = true;
+            // Nothing will write these any more; let the flushers and readers go.
+            for (Pending p : pending) {
+                p.budget.lift();
+            }
+            for (FlushWaiter w : flushWaiters) {
+                w.done.complete(null);
+            }
+            flushWaiters.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Totals since start, for logs and benchmarks. */
+    public Stats stats() {
+        return new Stats(committedBatches.get(), committedChunks.get(), committedChars.get());
+    }
+
+    /** @param batches transactions committed; chunks rows written; chars text written */
+    public record Stats(long batches, long chunks, long chars) {
+    }
+
+    private void run() {
+        while (true) {
+            List<Pending> batch;
+            lock.lock();
+            try {
+                while (true) {
+                    if (pending.isEmpty()) {
+                        completeFlushWaiters();
+                        if (closing) {
+                            return;
+                        }
+                        changed.awaitUninterruptibly();
+                        continue;
+                    }
+                    if (closing || !flushWaiters.isEmpty() || pendingBytes >= maxBytes) {
+                        break;
+                    }
+                    long waitNanos = windowNanos - (System.nanoTime() - firstPendingNanos);
+                    if (waitNanos <= 0) {
+                        break;
+                    }
+                    try {
+                        changed.awaitNanos(waitNanos);
+                    } catch (InterruptedException e) {
+                        // Only close() matters, and it signals; keep going.
+                    }
+                }
+                batch = take();
+            } finally {
+                lock.unlock();
+            }
+            write(batch);
+            lock.lock();
+            try {
+                inFlightMinSeq = Long.MAX_VALUE;
+                completeFlushWaiters();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Takes the oldest entries, up to the batch limit (at least one). Caller holds the lock. */
+    private List<Pending> take() {
+        List<Pending> batch = new ArrayList<>();
+        long bytes = 0;
+        while (!pending.isEmpty() && (batch.isEmpty() || bytes + pending.peekFirst().bytes <= maxBytes)) {
+            Pending p = pending.pollFirst();
+            batch.add(p);
+            bytes += p.bytes;
+            if (newestBySession.get(p.sessionId) == p) {
+                newestBySession.remove(p.sessionId); // taken: never extended again
+            }
+        }
+        pendingBytes -= bytes;
+        inFlightMinSeq = batch.get(0).firstSeq;
+        return batch;
+    }
+
+    private void write(List<Pending> batch) {
+        List<PendingChunk> chunks = new ArrayList<>(batch.size());
+        long chars = 0;
+        for (Pending p : batch) {
+            String text = p.text();
+            chunks.add(new PendingChunk(p.sessionId, p.stream, p.at, text));
+            chars += text.length();
+        }
+        try {
+            if (appendWithRetry(chunks)) {
+                committedBatches.incrementAndGet();
+                committedChunks.addAndGet(chunks.size());
+                committedChars.addAndGet(chars);
+            } else {
+                writeSessionBySession(chunks);
+            }
+        } catch (Throwable t) {
+            LOG.error("output writer failed; {} chunks were not stored", chunks.size(), t);
+        } finally {
+            for (Pending p : batch) {
+                p.budget.release(p.bytes);
+            }
+        }
+    }
+
+    /**
+     * A busy database (another process holds the write lock) is waited out for as long as it takes:
+     * meanwhile the budgets hold the agents back, so nothing is lost and memory stays bounded. Only
+     * when closing does the writer give up on it. Any other failure is retried a few times.
+     */
+    private boolean appendWithRetry(List<PendingChunk> chunks) {
+        int failures = 0;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                store.appendBatch(chunks);
+                return true;
+            } catch (DatabaseBusyException busy) {
+                if (closing && attempt >= RETRY_DELAYS_MS.length) {
+                    LOG.warn("database still busy while closing; giving up on {} chunks", chunks.size());
+                    return false;
+                }
+                LOG.warn("database busy, output waits: {}", busy.getMessage());
+                sleep(Math.min(BUSY_RETRY_MS, RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]));
+            } catch (RuntimeException e) {
+                if (failures >= RETRY_DELAYS_MS.length) {
+                    LOG.warn("storing a batch of {} chunks failed {} times: {}", chunks.size(), failures + 1, e.toString());
+                    return false;
+                }
+                sleep(RETRY_DELAYS_MS[failures++]);
+            }
+        }
+    }
+
+    /** A batch that keeps failing: isolate the session that makes it fail, store the others. */
+    private void writeSessionBySession(List<PendingChunk> chunks) {
+        Map<String, List<PendingChunk>> bySession = new LinkedHashMap<>();
+        for (PendingChunk c : chunks) {
+            bySession.computeIfAbsent(c.sessionId(), k -> new ArrayList<>()).add(c);
+        }
+        for (Iterator<Map.Entry<String, List<PendingChunk>>> it = bySession.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, List<PendingChunk>> e = it.next();
+            long chars = e.getValue().stream().mapToLong(c -> c.text().length()).sum();
+            try {
+                store.appendBatch(e.getValue());
+                committedBatches.incrementAndGet();
+                committedChunks.addAndGet(e.getValue().size());
+                committedChars.addAndGet(chars);
+            } catch (RuntimeException failure) {
+                LOG.error("session {}: dropping {} chars of output that cannot be stored", e.getKey(), chars, failure);
+            }
+        }
+    }
+
+    /** Every seq below this is committed. Caller holds the lock. */
+    private long committedBelow() {
+        long below = nextSeq;
+        if (!pending.isEmpty()) {
+            below = Math.min(below, pending.peekFirst().firstSeq);
+        }
+        return Math.min(below, inFlightMinSeq);
+    }
+
+    private void completeFlushWaiters() {
+        if (flushWaiters.isEmpty()) {
+            return;
+        }
+        long below = committedBelow();
+        flushWaiters.removeIf(w -> {
+            if (w.target < below) {
+                w.done.complete(null);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class Pending {
+        final String sessionId;
+        final StreamType stream;
+        final Instant at;
+        final ByteBudget budget;
+        final long firstSeq;
+        long bytes;
+        /** The text while it is one read; most chunks of a bulk stream stay like that (no copy). */
+        private String single;
+        private StringBuilder merged;
+
+        Pending(String sessionId, StreamType stream, Instant at, String text, long bytes, ByteBudget budget, long firstSeq) {
+            this.sessionId = sessionId;
+            this.stream = stream;
+            this.at = at;
+            this.single = text;
+            this.bytes = bytes;
+            this.budget = budget;
+            this.firstSeq = firstSeq;
+        }
+
+        int length() {
+            return merged != null ? merged.length() : single.length();
+        }
+
+        void append(String more) {
+            if (merged == null) {
+                merged = new StringBuilder(Math.max(256, single.length() * 2)).append(single);
+                single = null;
+            }
+            merged.append(more);
+        }
+
+        String text() {
+            return merged != null ? merged.toString() : single;
+        }
+    }
+
+    private record FlushWaiter(long target, CompletableFuture<Void> done) {
+    }
+}

@@ -1,0 +1,152 @@
+package dev.agentharness.supervisor.internal.capture;
+
+import dev.agentharness.core.StreamType;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries one session's bytes from its source to the {@link BatchWriter}: decodes each stream,
+ * stamps and enqueues the text, and remembers what the watchdog needs (when output last arrived,
+ * the tail for checkpoint prompts, the start of stderr for launch failures). It never touches the
+ * database itself, so the source's thread only pays for decoding and a queue insert.
+ */
+public final class OutputPump implements ByteSink {
+    private static final Logger LOG = LoggerFactory.getLogger(OutputPump.class);
+    private static final int STDERR_HEAD_CHARS = 512;
+
+    private final String sessionId;
+    private final BatchWriter writer;
+    private final ByteBudget budget;
+    private final OutputTail tail;
+    private final Clock clock;
+    private final Utf8StreamDecoder stdout = new Utf8StreamDecoder();
+    private final Utf8StreamDecoder stderr = new Utf8StreamDecoder();
+    private final StringBuilder stderrHead = new StringBuilder();
+    private boolean stdoutEnded;
+    private boolean stderrEnded;
+    private boolean closed;
+    private long droppedBytes;
+    private volatile Instant lastOutputAt;
+    private volatile long arrivals;
+
+    public OutputPump(String sessionId, BatchWriter writer, ByteBudget budget, OutputTail tail, Clock clock) {
+        this.sessionId = sessionId;
+        this.writer = writer;
+        this.budget = budget;
+        this.tail = tail;
+        this.clock = clock;
+    }
+
+    /**
+     * Decodes and enqueues; then, if this session has more captured-but-uncommitted bytes than its
+     * budget, waits until the writer has committed enough of them.
+     *
+     * <p>This is the one place where a source callback may wait, and it is on purpose: it is the
+     * backpressure. While the callback waits, NuProcess stops reading this pipe, the pipe fills and
+     * the agent blocks in write(2) until SQLite has caught up. The alternative, buffering without a
+     * limit, would let one chatty agent take all of the daemon's memory. The wait is short (one batch
+     * commit) but it holds a NuProcess thread, which other agents may share; that is the price of
+     * the memory bound, paid only while the database is slower than the agent.
+     */
+    @Override
+    public void onBytes(StreamType stream, ByteBuffer bytes) {
+        int n = bytes.remaining();
+        synchronized (this) {
+            if (closed || ended(stream)) {
+                droppedBytes += n;
+                bytes.position(bytes.limit());
+                return;
+            }
+            emit(stream, decoder(stream).decode(bytes), n);
+        }
+        try {
+            budget.awaitBelowLimit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void onEnd(StreamType stream) {
+        if (closed || ended(stream)) {
+            return;
+        }
+        emit(stream, decoder(stream).finish(), 0);
+        if (stream == StreamType.STDOUT) {
+            stdoutEnded = true;
+        } else {
+            stderrEnded = true;
+        }
+    }
+
+    /**
+     * Ends capture even though the pipes may still be open (something outside the agent's group
+     * holds them): flushes both decoders and ignores whatever arrives afterwards, so that nothing is
+     * stored after the session's terminal status.
+     */
+    public synchronized void close() {
+        onEnd(StreamType.STDOUT);
+        onEnd(StreamType.STDERR);
+        closed = true;
+    }
+
+    public synchronized boolean isDrained() {
+        return stdoutEnded && stderrEnded;
+    }
+
+    /** When bytes last arrived, or null when none have. */
+    public Instant lastOutputAt() {
+        return lastOutputAt;
+    }
+
+    /** How many reads brought bytes so far; a change means new output. */
+    public long arrivals() {
+        return arrivals;
+    }
+
+    public OutputTail tail() {
+        return tail;
+    }
+
+    public ByteBudget budget() {
+        return budget;
+    }
+
+    public synchronized String stderrHead() {
+        return stderrHead.toString();
+    }
+
+    public synchronized long droppedBytes() {
+        return droppedBytes;
+    }
+
+    private void emit(StreamType stream, String text, int rawBytes) {
+        Instant now = clock.instant();
+        if (rawBytes > 0) {
+            lastOutputAt = now;
+            arrivals++;
+        }
+        if (text.isEmpty()) {
+            return;
+        }
+        tail.append(text);
+        if (stream == StreamType.STDERR && stderrHead.length() < STDERR_HEAD_CHARS) {
+            stderrHead.append(text, 0, Math.min(text.length(), STDERR_HEAD_CHARS - stderrHead.length()));
+        }
+        if (!writer.enqueue(sessionId, stream, text, Math.max(rawBytes, text.length()), now, budget)) {
+            droppedBytes += rawBytes;
+            LOG.warn("session {}: output arrived after the writer stopped; {} bytes not stored", sessionId, rawBytes);
+        }
+    }
+
+    private boolean ended(StreamType stream) {
+        return stream == StreamType.STDOUT ? stdoutEnded : stderrEnded;
+    }
+
+    private Utf8StreamDecoder decoder(StreamType stream) {
+        return stream == StreamType.STDOUT ? stdout : stderr;
+    }
+}

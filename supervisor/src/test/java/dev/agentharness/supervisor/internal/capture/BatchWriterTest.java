@@ -1,0 +1,115 @@
+package dev.agentharness.supervisor.internal.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentharness.core.OutputChunk;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.StreamType;
+import dev.agentharness.core.UlidGenerator;
+import dev.agentharness.store.SqliteStores;
+import dev.agentharness.supervisor.SupervisorConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchWriterTest {
+    @TempDir
+    Path dir;
+    SqliteStores stores;
+    BatchWriter writer;
+
+    @BeforeEach
+    void open() {
+        Clock clock = Clock.systemUTC();
+        stores = SqliteStores.open(dir.resolve("harness.db"), clock, new UlidGenerator(clock), 3);
+        SupervisorConfig d = SupervisorConfig.defaults();
+        // A long window: everything below lands in one batch unless a flush cuts it short.
+        writer = new BatchWriter(stores.outputs(), new SupervisorConfig(d.stopGrace(), d.stallTimeout(), false, d.checkpointQuiet(),
+                d.checkpointPatterns(), Duration.ofSeconds(5), d.batchMaxBytes(), d.sessionBufferBytes(), d.orphanGrace(),
+                d.restartBackoffInitial(), d.restartBackoffMax(), d.restartResetAfter()));
+    }
+
+    @AfterEach
+    void close() {
+        writer.close();
+        stores.close();
+    }
+
+    @Test
+    void consecutiveReadsOfOneStreamAreCoalescedWithoutReordering() throws Exception {
+        String a = session();
+        String b = session();
+        ByteBudget budget = new ByteBudget(1 << 20, new BackpressureGauge());
+        writer.start();
+        for (int i = 0; i < 100; i++) {
+            writer.enqueue(a, StreamType.STDOUT, "a" + i + ",", 3, Instant.now(), budget);
+            writer.enqueue(b, StreamType.STDOUT, "b", 1, Instant.now(), budget);
+        }
+        writer.enqueue(a, StreamType.STDERR, "E", 1, Instant.now(), budget);
+        writer.enqueue(a, StreamType.STDOUT, "tail", 4, Instant.now(), budget);
+        writer.flush().get(30, TimeUnit.SECONDS);
+
+        List<OutputChunk> chunks = stores.outputs().after(a, 0, 100);
+        assertEquals(List.of(StreamType.STDOUT, StreamType.STDERR, StreamType.STDOUT), chunks.stream().map(OutputChunk::stream).toList());
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            expected.append('a').append(i).append(',');
+        }
+        assertEquals(expected.toString(), chunks.get(0).text());
+        assertEquals("E", chunks.get(1).text());
+        assertEquals("tail", chunks.get(2).text());
+        assertEquals(List.of(1L, 2L, 3L), chunks.stream().map(OutputChunk::seq).toList());
+        assertEquals("b".repeat(100), stores.outputs().after(b, 0, 100).get(0).text());
+        assertEquals(0, budget.outstanding(), "everything committed is released");
+    }
+
+    @Test
+    void aReaderOverItsBudgetWaitsUntilTheWriterHasCommitted() throws Exception {
+        String a = session();
+        BackpressureGauge gauge = new BackpressureGauge();
+        ByteBudget budget = new ByteBudget(10, gauge);
+        writer.enqueue(a, StreamType.STDOUT, "x".repeat(25), 25, Instant.now(), budget);
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            try {
+                budget.awaitBelowLimit();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        Thread.sleep(300);
+        assertFalse(reader.isDone(), "the writer has not started: the reader must wait");
+        assertEquals(1, gauge.waitingNow());
+        writer.start();
+        writer.flush();
+        reader.get(30, TimeUnit.SECONDS);
+        assertEquals(0, gauge.waitingNow());
+        assertEquals("x".repeat(25), stores.outputs().after(a, 0, 10).get(0).text());
+    }
+
+    @Test
+    void afterCloseTextIsRefusedAndNoReaderIsLeftWaiting() throws Exception {
+        String a = session();
+        writer.start();
+        writer.close();
+        ByteBudget budget = new ByteBudget(1, new BackpressureGauge());
+        assertFalse(writer.enqueue(a, StreamType.STDOUT, "late", 4, Instant.now(), budget));
+        assertEquals(0, budget.outstanding());
+        assertTrue(writer.flush().isDone());
+    }
+
+    private String session() {
+        Session s = stores.sessions().claimSlot(SessionSpec.of(List.of("agent"), dir.toString()));
+        return s.id();
+    }
+}

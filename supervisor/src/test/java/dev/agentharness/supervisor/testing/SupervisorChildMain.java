@@ -1,0 +1,47 @@
+package dev.agentharness.supervisor.testing;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.UlidGenerator;
+import dev.agentharness.store.HarnessHome;
+import dev.agentharness.store.SqliteStores;
+import dev.agentharness.supervisor.Supervisor;
+import dev.agentharness.supervisor.SupervisorModule;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * A harness in a JVM of its own, for tests that kill it: opens the stores of the home given as
+ * args[0], starts a supervisor and args[1] sessions that write {@link Utf8Stream} slowly and
+ * endlessly (seed 2000 + i), plus one that ignores SIGTERM and sleeps, prints
+ * "SESSION id pid seed" for each and "READY", then waits to be killed.
+ */
+public final class SupervisorChildMain {
+    public static void main(String[] args) throws Exception {
+        Path dir = Paths.get(args[0]);
+        int writers = Integer.parseInt(args[1]);
+        Clock clock = Clock.systemUTC();
+        HarnessHome home = HarnessHome.at(dir);
+        SqliteStores stores = SqliteStores.open(home.database(), clock, new UlidGenerator(clock), 3);
+        Injector injector = Guice.createInjector(new SupervisorModule(TestHarness.fastConfig()),
+                TestHarness.storesModule(home, stores, clock));
+        Supervisor supervisor = injector.getInstance(Supervisor.class);
+        supervisor.start();
+        for (int i = 0; i < writers; i++) {
+            long seed = 2000 + i;
+            Session s = supervisor.startSession(SessionSpec.of(
+                    JavaCommand.of(Utf8WriterMain.class, Long.toString(seed), "-1", "-", "5"), dir.toString()).withName("writer-" + i));
+            System.out.println("SESSION " + s.id() + " " + s.pid() + " " + seed);
+        }
+        Session sleeper = supervisor.startSession(SessionSpec.of(List.of("sh", "-c", "trap '' TERM; sleep 600"), dir.toString())
+                .withName("sleeper"));
+        System.out.println("SESSION " + sleeper.id() + " " + sleeper.pid() + " -1");
+        System.out.println("READY");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}

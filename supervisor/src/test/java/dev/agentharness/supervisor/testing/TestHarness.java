@@ -1,0 +1,182 @@
+package dev.agentharness.supervisor.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.agentharness.core.EventType;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionEvent;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.SessionStatus;
+import dev.agentharness.core.StreamType;
+import dev.agentharness.core.UlidGenerator;
+import dev.agentharness.core.store.EventStore;
+import dev.agentharness.core.store.OutputStore;
+import dev.agentharness.core.store.RunStore;
+import dev.agentharness.core.store.SessionStore;
+import dev.agentharness.core.store.StartQueue;
+import dev.agentharness.core.store.Transactor;
+import dev.agentharness.store.HarnessHome;
+import dev.agentharness.store.SqliteStores;
+import dev.agentharness.supervisor.Supervisor;
+import dev.agentharness.supervisor.SupervisorConfig;
+import dev.agentharness.supervisor.SupervisorModule;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * A supervisor over REAL SQLite stores in a temporary home, wired the way production wires it
+ * (Guice, {@link SupervisorModule}), plus the waiting and reading helpers tests need.
+ */
+public final class TestHarness implements AutoCloseable {
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    public final HarnessHome home;
+    public final SqliteStores stores;
+    public final Clock clock;
+    public final Injector injector;
+    public final Supervisor supervisor;
+
+    private TestHarness(Path dir, Clock clock, SupervisorConfig config) {
+        this.home = HarnessHome.at(dir);
+        this.clock = clock;
+        this.stores = SqliteStores.open(home.database(), clock, new UlidGenerator(clock), 3);
+        this.injector = Guice.createInjector(new SupervisorModule(config), storesModule(home, stores, clock));
+        this.supervisor = injector.getInstance(Supervisor.class);
+    }
+
+    /** Opened but not started. */
+    public static TestHarness open(Path dir, Clock clock, SupervisorConfig config) {
+        return new TestHarness(dir, clock, config);
+    }
+
+    public static TestHarness started(Path dir) {
+        return started(dir, Clock.systemUTC(), fastConfig());
+    }
+
+    public static TestHarness started(Path dir, Clock clock, SupervisorConfig config) {
+        TestHarness h = new TestHarness(dir, clock, config);
+        h.supervisor.start();
+        return h;
+    }
+
+    /** Defaults, with a short stop grace so that failing tests do not hang for long. */
+    public static SupervisorConfig fastConfig() {
+        SupervisorConfig d = SupervisorConfig.defaults();
+        return new SupervisorConfig(Duration.ofSeconds(2), d.stallTimeout(), d.escalationStop(), d.checkpointQuiet(),
+                d.checkpointPatterns(), d.batchWindow(), d.batchMaxBytes(), d.sessionBufferBytes(), d.orphanGrace(),
+                d.restartBackoffInitial(), d.restartBackoffMax(), d.restartResetAfter());
+    }
+
+    /** The bindings SessionManagerModule provides in production. */
+    public static AbstractModule storesModule(HarnessHome home, SqliteStores stores, Clock clock) {
+        return new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(Clock.class).toInstance(clock);
+                bind(HarnessHome.class).toInstance(home);
+                bind(SqliteStores.class).toInstance(stores);
+                bind(SessionStore.class).toInstance(stores.sessions());
+                bind(OutputStore.class).toInstance(stores.outputs());
+                bind(EventStore.class).toInstance(stores.events());
+                bind(RunStore.class).toInstance(stores.runs());
+                bind(StartQueue.class).toInstance(stores.queue());
+                bind(Transactor.class).toInstance(stores.transactor());
+            }
+        };
+    }
+
+    public <T> T get(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    public static SessionSpec spec(Path cwd, String... argv) {
+        return SessionSpec.of(List.of(argv), cwd.toString());
+    }
+
+    public static SessionSpec sh(Path cwd, String script) {
+        return spec(cwd, "sh", "-c", script);
+    }
+
+    public Session session(String id) {
+        return stores.sessions().get(id).orElseThrow(() -> new AssertionError("no session " + id));
+    }
+
+    public Session awaitEnded(String id) {
+        try {
+            return supervisor.whenEnded(id).get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("session " + id + " did not end within " + TIMEOUT + "; it is " + session(id).status(), e);
+        }
+    }
+
+    public Session awaitStatus(String id, SessionStatus status) {
+        await(() -> session(id).status() == status, "session " + id + " to become " + status);
+        return session(id);
+    }
+
+    public static void await(BooleanSupplier condition, String what) {
+        await(condition, what, TIMEOUT);
+    }
+
+    public static void await(BooleanSupplier condition, String what, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + within + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    public String output(String id) {
+        return output(id, EnumSet.allOf(StreamType.class));
+    }
+
+    public String output(String id, Set<StreamType> streams) {
+        StringWriter w = new StringWriter();
+        try {
+            stores.outputs().writeFull(id, streams, w);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    public List<SessionEvent> events(String id) {
+        return stores.events().list(id);
+    }
+
+    public List<EventType> eventTypes(String id) {
+        return events(id).stream().map(SessionEvent::type).collect(Collectors.toList());
+    }
+
+    public SessionEvent event(String id, EventType type) {
+        return events(id).stream().filter(e -> e.type() == type).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " event in " + eventTypes(id)));
+    }
+
+    @Override
+    public void close() {
+        try {
+            supervisor.shutdown(Duration.ofSeconds(2));
+        } finally {
+            stores.close();
+        }
+    }
+}
