@@ -1,9 +1,10 @@
 package dev.agentharness.cli.daemon;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Module;
 import dev.agentharness.store.HarnessHome;
+import dev.agentharness.store.SessionManagerModule;
 import dev.agentharness.supervisor.SupervisorConfig;
+import dev.agentharness.supervisor.SupervisorModule;
 import java.time.Clock;
 
 /**
@@ -23,18 +24,8 @@ public final class HarnessModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(Clock.class).toInstance(Clock.systemUTC());
-        // The supervisor's lock needs the home; SessionManagerModule takes it but does not bind it.
-        bind(HarnessHome.class).toInstance(home);
-        // Interim: the session-manager and supervisor modules are being written on other branches.
-        install(module("dev.agentharness.store.SessionManagerModule", HarnessHome.class, home));
-        install(module("dev.agentharness.supervisor.SupervisorModule", SupervisorConfig.class, config));
-    }
-
-    private static <A> Module module(String className, Class<A> argType, A arg) {
-        try {
-            return (Module) Class.forName(className).getConstructor(argType).newInstance(arg);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(className + " is not available yet", e);
-        }
+        install(new SessionManagerModule(home));
+        // Also binds the home, whose daemon.lock the supervisor holds.
+        install(new SupervisorModule(config, home));
     }
 }
