@@ -1,6 +1,5 @@
 package dev.agentharness.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentharness.cli.CliEnvironment;
 import dev.agentharness.cli.StoreOpener;
 import dev.agentharness.cli.StorePrefetch;
@@ -57,8 +56,9 @@ public final class CommandContext {
         return prefetched != null ? prefetched : opener.open(home);
     }
 
-    public ObjectMapper prettyMapper() {
-        return JsonViews.prettyMapper();
+    /** Prints {@code value} as indented JSON and a newline on standard output. */
+    public void printJson(Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
+        env.out().println(JsonViews.prettyMapper().writeValueAsString(value));
     }
 
     /** The running daemon, if one answers. */

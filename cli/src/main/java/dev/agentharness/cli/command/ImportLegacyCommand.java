@@ -40,8 +40,7 @@ public final class ImportLegacyCommand implements Callable<Integer> {
         }
         PrintWriter out = ctx.env().out();
         if (json.enabled()) {
-            ctx.prettyMapper().writeValue(out, ImportView.of(report));
-            out.println();
+            ctx.printJson(ImportView.of(report));
             return 0;
         }
         out.println("imported " + report.imported().size() + ", already present " + report.alreadyPresent().size()

@@ -68,8 +68,7 @@ public final class PsCommand implements Callable<Integer> {
         }
         PrintWriter out = ctx.env().out();
         if (json.enabled()) {
-            ctx.prettyMapper().writeValue(out, sessions.stream().map(s -> SessionView.of(s, now)).toList());
-            out.println();
+            ctx.printJson(sessions.stream().map(s -> SessionView.of(s, now)).toList());
             return 0;
         }
         TableFormatter table = new TableFormatter()

@@ -59,8 +59,7 @@ public final class PurgeCommand implements Callable<Integer> {
         }
         PrintWriter out = ctx.env().out();
         if (json.enabled()) {
-            ctx.prettyMapper().writeValue(out, PurgeView.of(result));
-            out.println();
+            ctx.printJson(PurgeView.of(result));
             return 0;
         }
         int n = result.sessionIds().size();

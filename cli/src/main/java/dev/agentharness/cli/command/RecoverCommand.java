@@ -37,8 +37,7 @@ public final class RecoverCommand implements Callable<Integer> {
         ReconcileView report = viaDaemon(ctx.tryDaemon(), false).orElseGet(this::withoutDaemon);
         PrintWriter out = ctx.env().out();
         if (json.enabled()) {
-            ctx.prettyMapper().writeValue(out, report);
-            out.println();
+            ctx.printJson(report);
             return 0;
         }
         if (report.items().isEmpty()) {

@@ -38,8 +38,7 @@ public final class RunsCommand implements Callable<Integer> {
         }
         PrintWriter out = ctx.env().out();
         if (json.enabled()) {
-            ctx.prettyMapper().writeValue(out, runs.stream().map(RunView::of).toList());
-            out.println();
+            ctx.printJson(runs.stream().map(RunView::of).toList());
             return 0;
         }
         TableFormatter table = new TableFormatter()

@@ -50,8 +50,7 @@ public final class ShowCommand implements Callable<Integer> {
         }
         PrintWriter out = ctx.env().out();
         if (json.enabled()) {
-            ctx.prettyMapper().writeValue(out, SessionView.of(s, now, recent));
-            out.println();
+            ctx.printJson(SessionView.of(s, now, recent));
             return 0;
         }
         print(out, s, recent, now);
@@ -74,7 +73,7 @@ public final class ShowCommand implements Callable<Integer> {
         field(out, "restart", spec.restartPolicy().mode().wireName()
                 + (spec.restartPolicy().mode().wireName().equals("no") ? "" : ", at most " + spec.restartPolicy().maxRestarts()));
         field(out, "max runtime", spec.maxRuntime() == null ? null : DurationFormat.format(spec.maxRuntime()));
-        field(out, "stall timeout", spec.stallTimeout() == null ? null : DurationFormat.format(spec.stallTimeout()));
+        field(out, "stall timeout", spec.stallTimeout() == null ? "the daemon's default" : DurationFormat.format(spec.stallTimeout()));
         field(out, "created", when(s.createdAt(), now));
         field(out, "started", when(s.startedAt(), now));
         field(out, "ended", when(s.endedAt(), now));

@@ -32,8 +32,7 @@ public final class StartCommand implements Callable<Integer> {
             s = SessionStarter.start(client, spec, options.waitForSlot());
         }
         if (json.enabled()) {
-            ctx.prettyMapper().writeValue(ctx.env().out(), s);
-            ctx.env().out().println();
+            ctx.printJson(s);
         } else {
             ctx.env().out().println(s.id());
         }

@@ -31,8 +31,7 @@ public final class StatsCommand implements Callable<Integer> {
         PrintWriter out = ctx.env().out();
         StatsView view = StatsView.of(stats);
         if (json.enabled()) {
-            ctx.prettyMapper().writeValue(out, view);
-            out.println();
+            ctx.printJson(view);
             return 0;
         }
         out.printf("sessions:          %d%n", stats.total());

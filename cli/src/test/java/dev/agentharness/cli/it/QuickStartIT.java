@@ -13,6 +13,7 @@ class QuickStartIT extends HarnessIT {
         assertEquals("hello from an agent\ndone\n", r.out());
         assertTrue(r.stderr().contains("completed (exit 0)"), r.stderr());
         assertTrue(harness.daemonAlive(), "run started a daemon in the background, which keeps running");
+        assertTrue(harness.run("ps", "--all", "--json").ok().out().endsWith("]\n"), "JSON ends with a newline");
 
         assertEquals(7, harness.run("run", "--quiet", "--", "sh", "-c", "printf 'partial'; exit 7").code());
         Result failed = harness.run("run", "--quiet", "--", "sh", "-c", "exit 7");
