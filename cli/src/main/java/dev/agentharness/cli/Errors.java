@@ -8,6 +8,9 @@ import java.nio.file.NoSuchFileException;
 
 /** Turns any failure into the one line a user sees after {@code harness: }. */
 public final class Errors {
+    /** Messages of unexpected exceptions can be pages long (Guice's are); the line shows the start. */
+    private static final int MAX_INTERNAL_MESSAGE = 300;
+
     private Errors() {
     }
 
@@ -27,9 +30,11 @@ public final class Errors {
         if (e instanceof IOException) {
             return oneLine("I/O error: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         }
-        String message = e.getMessage();
-        return oneLine("internal error: " + e.getClass().getSimpleName() + (message != null ? ": " + message : "")
-                + " (run with --debug for details)");
+        String message = e.getMessage() == null ? "" : ": " + oneLine(e.getMessage());
+        if (message.length() > MAX_INTERNAL_MESSAGE) {
+            message = message.substring(0, MAX_INTERNAL_MESSAGE) + "…";
+        }
+        return "internal error: " + e.getClass().getSimpleName() + message + " (run with --debug for details)";
     }
 
     /** Collapses a multi-line message into one line so that stderr stays one line per error. */

@@ -38,11 +38,12 @@ class BadInputIT extends HarnessIT {
         byte[] garbage = "this is not a database, it is a grocery list\n".repeat(200).getBytes(StandardCharsets.UTF_8);
         Files.write(db, garbage);
 
-        for (String[] args : new String[][] {{"ps"}, {"ps", "--all", "--json"}, {"show", "x"}, {"tail", "x"}, {"stats"}}) {
+        for (String[] args : new String[][] {{"ps"}, {"ps", "--all", "--json"}, {"show", "x"}, {"tail", "x"}, {"stats"},
+                {"start", "--", "true"}, {"recover"}}) {
             Result r = harness.run(args);
             r.expect(1);
             assertEquals(1, r.errLines().size(), r::toString);
-            r.expectOneLineError(1, "");
+            r.expectOneLineError(1, "not an SQLite database");
             assertEquals("", r.out());
         }
         assertArrayEquals(garbage, Files.readAllBytes(db), "the file is byte for byte what it was");
