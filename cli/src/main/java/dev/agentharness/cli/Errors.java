@@ -37,6 +37,12 @@ public final class Errors {
         return "internal error: " + e.getClass().getSimpleName() + message + " (run with --debug for details)";
     }
 
+    /** A reader that went away ({@code harness tail -n all X | head}): the command ends quietly. */
+    public static boolean isBrokenPipe(IOException e) {
+        String message = e.getMessage();
+        return message != null && (message.contains("Broken pipe") || message.contains("Stream closed"));
+    }
+
     /** Collapses a multi-line message into one line so that stderr stays one line per error. */
     public static String oneLine(String message) {
         return message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");

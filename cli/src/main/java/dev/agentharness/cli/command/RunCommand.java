@@ -1,5 +1,6 @@
 package dev.agentharness.cli.command;
 
+import dev.agentharness.cli.Errors;
 import dev.agentharness.cli.ExitCodes;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.daemon.Signals;
@@ -10,6 +11,7 @@ import dev.agentharness.core.SessionStatus;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.store.SqliteStores;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +61,14 @@ public final class RunCommand implements Callable<Integer> {
         try (SqliteStores stores = ctx.openStores()) {
             ended = new OutputFollower(stores.outputs(), stores.sessions())
                     .follow(s.id(), 0, EnumSet.allOf(StreamType.class), out);
+            out.flush();
+        } catch (IOException e) {
+            if (Errors.isBrokenPipe(e)) {
+                // Nobody reads the output any more; the agent goes on, as after Ctrl-C.
+                return ExitCodes.OK;
+            }
+            throw e;
         }
-        out.flush();
         if (!quiet) {
             ctx.env().err().println("harness: " + EndMessage.of(ended));
         }

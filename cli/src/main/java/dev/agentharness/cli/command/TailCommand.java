@@ -1,5 +1,6 @@
 package dev.agentharness.cli.command;
 
+import dev.agentharness.cli.Errors;
 import dev.agentharness.cli.UsageException;
 import dev.agentharness.cli.daemon.DaemonPid;
 import dev.agentharness.cli.lookup.SessionResolver;
@@ -93,7 +94,7 @@ public final class TailCommand implements Callable<Integer> {
             ctx.env().err().println("harness: " + EndMessage.of(ended));
             return 0;
         } catch (IOException e) {
-            if (isBrokenPipe(e)) {
+            if (Errors.isBrokenPipe(e)) {
                 return 0;
             }
             throw e;
@@ -132,11 +133,5 @@ public final class TailCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    /** A reader that went away ({@code harness tail -n all X | head}) ends the command quietly. */
-    private static boolean isBrokenPipe(IOException e) {
-        String message = e.getMessage();
-        return message != null && (message.contains("Broken pipe") || message.contains("Stream closed"));
     }
 }
