@@ -47,8 +47,11 @@ if [[ $QUICK == 1 ]]; then
   CAPTURE_BYTES=$((4 * 1024 * 1024))
   TICKS=100
   STORE_ROWS=100000
-  MEMORY_BYTES=$((48 * 1024 * 1024))
+  MEMORY_BYTES=$((24 * 1024 * 1024))
   HYPERFINE_RUNS=3
+  HYPERFINE_WARMUP=1
+  FIRST_RUN=1 # no warm-up runs
+  TICK_DELAY_MS=1500
   REPORT="$OUT/BENCHMARKS.md"
 else
   OUT="$ROOT/bench/out"
@@ -58,6 +61,9 @@ else
   STORE_ROWS=10000000
   MEMORY_BYTES=$((1024 * 1024 * 1024))
   HYPERFINE_RUNS=20
+  HYPERFINE_WARMUP=3
+  FIRST_RUN=0 # run 0 of capture, follow and ceiling is an untimed warm-up
+  TICK_DELAY_MS=3000
   REPORT="$ROOT/docs/BENCHMARKS.md"
 fi
 RES="$OUT/results"
@@ -133,7 +139,7 @@ environment() {
 
 render() {
   [[ -f "$CLASSES/Report.class" ]] || return 0
-  tool Report "$RES" "$REPORT" "$QUICK"
+  tool Report "$RES" "$REPORT" "$QUICK" "$ROOT/bench/report/plan.md" "$ROOT/bench/report/left-out.md"
   log "report written to $REPORT"
 }
 

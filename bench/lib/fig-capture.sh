@@ -139,7 +139,7 @@ fig_capture() {
   local n r sys
   for n in 1 3; do
     for sys in "${CAPTURE_SYSTEMS[@]}"; do "capture_${sys}_setup" "$n"; done
-    for r in $(seq 0 "$RUNS"); do
+    for r in $(seq "$FIRST_RUN" "$RUNS"); do
       for sys in "${CAPTURE_SYSTEMS[@]}"; do "capture_${sys}_run" "$n" "$r"; done
     done
     for sys in "${CAPTURE_SYSTEMS[@]}"; do "capture_${sys}_teardown" "$n"; done

@@ -6,7 +6,11 @@
 #    OutputPump, ByteBudget, BatchWriter) with the daemon's defaults and with other tunables.
 # Round 0 of each JVM is its warm-up; rounds 1..RUNS are measured, the modes interleaved.
 
-CEILING_MODES=(store jdbc-text jdbc-blob file)
+CEILING_MODES=(store jdbc-schema jdbc-text jdbc-blob file)
+# Peak RSS of each storing path, one JVM per mode and run, with a small heap (so that the JVM's
+# heap sizing does not hide the native memory): the store path against plain JDBC on its own schema.
+RSS_MODES=(store jdbc-schema jdbc-text file)
+RSS_JVM=(-Xmx64m -XX:+UseSerialGC)
 # SOURCE:WINDOW_MS:BATCH_KIB:BUFFER_KIB; the first is the daemon's default configuration.
 PROBE_VARIANTS=(
   nuprocess:20:4096:8192
@@ -23,24 +27,24 @@ fig_ceiling() {
   mkdir -p "$dir"
   meta ceiling bytes "$CAPTURE_BYTES"
 
-  for r in $(seq 0 "$RUNS"); do args+=("${CEILING_MODES[@]}"); done
+  for r in $(seq "$FIRST_RUN" "$RUNS"); do args+=("${CEILING_MODES[@]}"); done
   i=0
   while IFS= read -r line; do
     echo "$line" >>"$RES/ceiling.jsonl"
     mode=$(json_field "$line" mode)
-    r=$((i / ${#CEILING_MODES[@]}))
+    r=$((i / ${#CEILING_MODES[@]} + FIRST_RUN))
     log "ceiling round $r: $line"
     rec ceiling "$mode" store mbps "$r" "$(json_field "$line" mbps)" MB/s
     i=$((i + 1))
   done < <(tool StoreCeiling "$dir/store" "$CAPTURE_BYTES" 65536 4194304 "${args[@]}")
 
   args=()
-  for r in $(seq 0 "$RUNS"); do args+=("${PROBE_VARIANTS[@]}"); done
+  for r in $(seq "$FIRST_RUN" "$RUNS"); do args+=("${PROBE_VARIANTS[@]}"); done
   i=0
   while IFS= read -r line; do
     echo "$line" >>"$RES/ceiling.jsonl"
     mode=$(json_field "$line" variant)
-    r=$((i / ${#PROBE_VARIANTS[@]}))
+    r=$((i / ${#PROBE_VARIANTS[@]} + FIRST_RUN))
     log "probe round $r: $line"
     rec ceiling "$mode" probe mbps "$r" "$(json_field "$line" mbps)" MB/s
     rec ceiling "$mode" probe batches "$r" "$(json_field "$line" batches)" n
@@ -49,19 +53,30 @@ fig_ceiling() {
     i=$((i + 1))
   done < <(tool PipelineProbe "$dir/probe" "$CLASSES" "$CAPTURE_BYTES" "${args[@]}" 2> >(grep -v '^SLF4J' >&2))
 
+  local tv="$dir/time-v.txt" rss
+  for r in $(seq 1 "$RUNS"); do
+    for mode in "${RSS_MODES[@]}"; do
+      /usr/bin/time -f %M -o "$tv" java "${RSS_JVM[@]}" "${JAVA_NATIVE[@]}" -cp "$CLASSES:$JAR" StoreCeiling "$dir/rss" "$CAPTURE_BYTES" 65536 4194304 "$mode" >/dev/null
+      rss=$(tail -1 "$tv")
+      log "ceiling rss $mode run $r: $rss KiB"
+      rec ceiling "$mode" rss rss_kib "$r" "$rss" KiB
+    done
+  done
+  meta ceiling rss_jvm "${RSS_JVM[*]}"
+
   # A 100-byte agent: the fixed cost of one capture from spawn to committed, by source. NuProcess
   # notices an exit that races the pipes' closing only on its dead-pool poll (250 ms by default,
   # com.zaxxer.nuprocess.deadPoolPollMs, at least 100).
   local jvm
   for jvm in "" "-Dcom.zaxxer.nuprocess.deadPoolPollMs=100"; do
     args=()
-    for r in $(seq 0 "$RUNS"); do args+=(nuprocess:20:4096:8192); [[ -z "$jvm" ]] && args+=(read64:20:4096:8192); done
+    for r in $(seq "$FIRST_RUN" "$RUNS"); do args+=(nuprocess:20:4096:8192); [[ -z "$jvm" ]] && args+=(read64:20:4096:8192); done
     i=0
     while IFS= read -r line; do
       echo "$line" >>"$RES/ceiling.jsonl"
       mode=$(json_field "$line" variant)
       mode=${mode%%:*}${jvm:+, deadPoolPollMs=100}
-      if [[ -z "$jvm" ]]; then r=$((i / 2)); else r=$i; fi
+      if [[ -z "$jvm" ]]; then r=$((i / 2 + FIRST_RUN)); else r=$((i + FIRST_RUN)); fi
       rec ceiling "$mode" tiny ms "$r" "$(awk -v s="$(json_field "$line" seconds)" 'BEGIN{printf "%.1f", s*1000}')" ms
       check ceiling harness "tiny $mode" "$r" "bytes stored" 100 "$(json_field "$line" stored)"
       i=$((i + 1))

@@ -8,7 +8,7 @@ cli_hyperfine() { # cli_hyperfine NAME LABEL=COMMAND...
     labels+=("${pair%%=*}")
     args+=(-n "${pair%%=*}" "${pair#*=}")
   done
-  hyperfine -N --style basic --runs "$HYPERFINE_RUNS" --warmup 3 --export-json "$json" "${args[@]}" >&2
+  hyperfine -N --style basic --runs "$HYPERFINE_RUNS" --warmup "$HYPERFINE_WARMUP" --export-json "$json" "${args[@]}" >&2
   tool HyperTsv "$json" "${labels[@]}" | while IFS=$'\t' read -r label runs median min max mean sd; do
     rec cli "$label" "$name" median - "$median" ms
     rec cli "$label" "$name" min - "$min" ms

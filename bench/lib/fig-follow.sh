@@ -2,7 +2,6 @@
 # Tick prints TICKS timestamped lines, one every 10 ms, after a start delay that lets the follower
 # attach; the follower's output goes through a FIFO into Stamp, which prints p50/p99/max in ms.
 
-TICK_DELAY_MS=3000
 
 # follow_measure SYSTEM RUN DIR FOLLOWER-COMMAND...: runs the follower into Stamp and records the result.
 follow_measure() {
@@ -30,7 +29,7 @@ follow_measure() {
 follow_harness() {
   local home="$OUT/follow/harness" r id
   fresh_home "$home"
-  for r in $(seq 0 "$RUNS"); do
+  for r in $(seq "$FIRST_RUN" "$RUNS"); do
     id=$(h --home "$home" start -- java -cp "$CLASSES" Tick "$TICKS" 10 "$TICK_DELAY_MS")
     follow_measure harness "$r" "$OUT/follow" "$HARNESS" --home "$home" tail -f "$id"
     # tail -f ends by itself with the session; make sure the agent has ended before the next run.
@@ -44,7 +43,7 @@ follow_supervisord() {
   rm -rf "$dir"
   printf 'tick\tjava -cp %s Tick %s 10 %s\n' "$CLASSES" "$TICKS" "$TICK_DELAY_MS" | sv_conf "$dir"
   sv_start "$dir"
-  for r in $(seq 0 "$RUNS"); do
+  for r in $(seq "$FIRST_RUN" "$RUNS"); do
     svctl "$dir" start tick >/dev/null
     follow_measure supervisord "$r" "$OUT/follow" supervisorctl -c "$dir/supervisord.conf" tail -f tick
     while svctl "$dir" status tick | grep -q RUNNING; do sleep 0.2; done
@@ -57,7 +56,7 @@ follow_pm2() {
   rm -rf "$dir"
   printf 'tick\tjava\t-cp\t%s\tTick\t%s\t10\t%s\n' "$CLASSES" "$TICKS" "$TICK_DELAY_MS" | pm2_eco "$dir"
   pm2_start_daemon "$dir"
-  for r in $(seq 0 "$RUNS"); do
+  for r in $(seq "$FIRST_RUN" "$RUNS"); do
     pm2h "$dir" start "$dir/ecosystem.json" -s >/dev/null
     follow_measure pm2 "$r" "$OUT/follow" env PM2_HOME="$dir/pm2home" "$PM2" logs tick --raw --lines 0
     while pm2h "$dir" jlist | grep -q '"status":"online"'; do sleep 0.2; done
@@ -70,6 +69,7 @@ fig_follow() {
   rm -f "$RES/follow.jsonl"
   meta follow ticks "$TICKS"
   meta follow tick_period_ms 10
+  meta follow tick_delay_ms "$TICK_DELAY_MS"
   rm -rf "$OUT/follow"
   mkdir -p "$OUT/follow"
   follow_harness

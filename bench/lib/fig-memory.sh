@@ -4,8 +4,7 @@
 
 # The daemon options tried besides the default; one label each, as LABEL=OPTIONS.
 MEMORY_HARNESS_OPTS=(
-  "-Xmx64m=-Xmx64m"
-  "-Xmx64m, SerialGC=-Xmx64m -XX:+UseSerialGC"
+  "-Xmx64m -XX:+UseSerialGC=-Xmx64m -XX:+UseSerialGC"
 )
 
 # memory_record SYSTEM RUN PID JSON

@@ -44,7 +44,7 @@ fig_store() {
 
   log "store: latency of short commands"
   local hf="$RES/store.hyperfine.json"
-  hyperfine -N --style basic --runs "$HYPERFINE_RUNS" --warmup 3 --export-json "$hf" \
+  hyperfine -N --style basic --runs "$HYPERFINE_RUNS" --warmup "$HYPERFINE_WARMUP" --export-json "$hf" \
     -n "tail -n 100 big" "$HARNESS --home $home tail -n 100 big" \
     -n "tail -n 100 small" "$HARNESS --home $home tail -n 100 small" \
     -n "ps" "$HARNESS --home $home ps" \

@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  *   <li>{@code jdbc-text}: plain sqlite-jdbc into the same kind of table, WAL and synchronous=NORMAL,
  *       32 KiB pages, text bound as a String (what the store does, minus the store);
  *   <li>{@code jdbc-blob}: the same with the bytes bound as a BLOB (no String in between);
+ *   <li>{@code jdbc-schema}, {@code jdbc-schema-nofk}: plain sqlite-jdbc into the harness's own schema
+ *       (made by {@code SqliteStores}, then closed), with the store's pragmas, with and without
+ *       foreign keys enforced;
  *   <li>{@code file}: FileChannel writes of the same bytes (the disk's own limit for this data).
  * </ul>
  * Prints one line of JSON per mode.
@@ -40,7 +43,7 @@ public final class StoreCeiling {
         long total = Long.parseLong(args[1]);
         int chunk = Integer.parseInt(args[2]);
         int batch = Integer.parseInt(args[3]);
-        byte[] data = gen((int) Math.min(total, 64L << 20));
+        byte[] data = gen((int) Math.min(total, 8_000_000L)); // repeated; small enough for a small heap
         for (int i = 4; i < args.length; i++) {
             clean(dir);
             Files.createDirectories(dir);
@@ -51,6 +54,8 @@ public final class StoreCeiling {
                 case "jdbc-text" -> jdbc(dir, data, total, chunk, batch, false);
                 case "jdbc-blob" -> jdbc(dir, data, total, chunk, batch, true);
                 case "file" -> file(dir, data, total, chunk);
+                case "jdbc-schema" -> jdbcSchema(dir, data, total, chunk, batch, true);
+                case "jdbc-schema-nofk" -> jdbcSchema(dir, data, total, chunk, batch, false);
                 default -> throw new IllegalArgumentException(mode);
             }
             double s = (System.nanoTime() - t0) / 1e9;
@@ -145,6 +150,52 @@ public final class StoreCeiling {
                 }
                 ins.executeBatch();
                 c.commit();
+            }
+        }
+    }
+
+    private static void jdbcSchema(Path dir, byte[] data, long total, int chunk, int batch, boolean fk) throws Exception {
+        String id;
+        try (SqliteStores stores = SqliteStores.open(HarnessHome.at(dir), Clock.systemUTC())) {
+            id = stores.sessions().claimSlot(SessionSpec.of(List.of("ceiling"), "/")).id();
+            stores.sessions().update(id, s -> s.toBuilder().status(SessionStatus.RUNNING).startedAt(Instant.now()).build());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("harness.db"))) {
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode = WAL");
+                st.execute("PRAGMA synchronous = NORMAL");
+                st.execute("PRAGMA cache_size = -16384");
+                st.execute("PRAGMA journal_size_limit = 67108864");
+                st.execute("PRAGMA foreign_keys = " + (fk ? "ON" : "OFF"));
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO session_outputs (session_id, seq, stream, timestamp, data, bytes) VALUES (?, ?, ?, ?, ?, ?)");
+                 PreparedStatement adv = c.prepareStatement("UPDATE sessions SET output_chunks = ?, output_bytes = output_bytes + ? WHERE id = ?")) {
+                long seq = 0;
+                long inBatch = 0;
+                for (long off = 0; off < total; off += chunk) {
+                    int len = (int) Math.min(chunk, total - off);
+                    int at = (int) (off % data.length);
+                    len = Math.min(len, data.length - at);
+                    ins.setString(1, id);
+                    ins.setLong(2, ++seq);
+                    ins.setString(3, "stdout");
+                    ins.setLong(4, System.currentTimeMillis());
+                    ins.setString(5, new String(data, at, len, StandardCharsets.UTF_8));
+                    ins.setInt(6, len);
+                    ins.addBatch();
+                    inBatch += len;
+                    if (inBatch >= batch || off + chunk >= total) {
+                        ins.executeBatch();
+                        adv.setLong(1, seq);
+                        adv.setLong(2, inBatch);
+                        adv.setString(3, id);
+                        adv.executeUpdate();
+                        c.commit();
+                        inBatch = 0;
+                    }
+                }
             }
         }
     }
