@@ -144,6 +144,14 @@ class HarnessCliTest {
     }
 
     @Test
+    void prefetchFindsTheHomeWhereverItIsGiven() {
+        assertEquals("/a", StorePrefetch.homeOption(new String[] {"--home", "/a", "ps"}));
+        assertEquals("/b", StorePrefetch.homeOption(new String[] {"tail", "x", "--home=/b"}));
+        assertNull(StorePrefetch.homeOption(new String[] {"tail", "x", "--", "--home", "/c"}));
+        assertNull(StorePrefetch.homeOption(new String[] {"ps"}));
+    }
+
+    @Test
     void commandNameSkipsGlobalOptions() {
         assertEquals("ps", HarnessCli.commandName(new String[] {"--home", "ps", "ps"}));
         assertEquals("tail", HarnessCli.commandName(new String[] {"--debug", "tail", "x"}));
