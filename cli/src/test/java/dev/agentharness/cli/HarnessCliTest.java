@@ -152,6 +152,14 @@ class HarnessCliTest {
     }
 
     @Test
+    void debugIsHarnessOptionOnlyBeforeTheAgentCommand() {
+        assertTrue(HarnessCli.debugRequested(new String[] {"--debug", "ps"}, "ps"));
+        assertTrue(HarnessCli.debugRequested(new String[] {"tail", "x", "--debug"}, "tail"));
+        assertFalse(HarnessCli.debugRequested(new String[] {"run", "tool", "--debug"}, "run"));
+        assertFalse(HarnessCli.debugRequested(new String[] {"start", "--", "tool", "--debug"}, "start"));
+    }
+
+    @Test
     void commandNameSkipsGlobalOptions() {
         assertEquals("ps", HarnessCli.commandName(new String[] {"--home", "ps", "ps"}));
         assertEquals("tail", HarnessCli.commandName(new String[] {"--debug", "tail", "x"}));
