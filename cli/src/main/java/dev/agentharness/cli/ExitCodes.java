@@ -1,0 +1,43 @@
+package dev.agentharness.cli;
+
+import dev.agentharness.cli.control.RemoteException;
+import dev.agentharness.core.error.AmbiguousSessionException;
+import dev.agentharness.core.error.NoFreeSlotException;
+import dev.agentharness.core.error.NoSuchSessionException;
+import picocli.CommandLine;
+
+/**
+ * The documented exit codes. An ambiguous id prefix counts as "no such session" (4): the user named
+ * something that does not identify one session, and scripts need only one code to test for.
+ */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int ERROR = 1;
+    public static final int USAGE = 2;
+    public static final int NO_FREE_SLOT = 3;
+    public static final int NO_SUCH_SESSION = 4;
+    /** {@code harness run} when the agent could not be spawned at all, as a shell does. */
+    public static final int SPAWN_FAILED = 127;
+    /** {@code harness run} detached by Ctrl-C; the agent keeps running. */
+    public static final int DETACHED = 130;
+
+    private ExitCodes() {
+    }
+
+    public static int of(Throwable e) {
+        if (e instanceof RemoteException remote) {
+            return remote.code().exitCode();
+        }
+        if (e instanceof NoFreeSlotException) {
+            return NO_FREE_SLOT;
+        }
+        if (e instanceof NoSuchSessionException || e instanceof AmbiguousSessionException) {
+            return NO_SUCH_SESSION;
+        }
+        if (e instanceof UsageException || e instanceof IllegalArgumentException
+                || e instanceof CommandLine.ParameterException) {
+            return USAGE;
+        }
+        return ERROR;
+    }
+}

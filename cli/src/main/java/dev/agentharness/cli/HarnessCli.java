@@ -1,0 +1,149 @@
+package dev.agentharness.cli;
+
+import dev.agentharness.cli.command.CommandContext;
+import dev.agentharness.cli.command.GlobalOptions;
+import dev.agentharness.cli.command.HarnessCommand;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code harness} command line: parses, runs one command, and turns every failure into one
+ * line on stderr ({@code harness: <message>}) and a documented exit code. Stack traces only with
+ * {@code --debug}.
+ */
+public final class HarnessCli {
+    /** Commands whose agent command line follows the first positional argument untouched. */
+    private static final List<String> AGENT_COMMANDS = List.of("start", "run");
+
+    private final CliEnvironment env;
+
+    public HarnessCli(CliEnvironment env) {
+        this.env = env;
+    }
+
+    public int run(String... args) {
+        String chosen = commandName(args);
+        // Before any thread can create a logger (the store prefetch does): slf4j-simple reads its settings once.
+        Logging.configure("daemon".equals(chosen), debugRequested(args, chosen));
+        StoreOpener opener = new StoreOpener(env.clock());
+        GlobalOptions global = new GlobalOptions();
+        try (StorePrefetch prefetch = StorePrefetch.startFor(chosen, args, env.env(), opener)) {
+            return run(args, chosen, new CommandContext(env, global, opener, prefetch), global);
+        }
+    }
+
+    private int run(String[] args, String chosen, CommandContext ctx, GlobalOptions global) {
+        ContextFactory factory = new ContextFactory(ctx);
+        CommandLine cl = new CommandLine(new HarnessCommand(ctx), factory);
+        boolean all = chosen == null && !versionOnly(args);
+        for (var e : HarnessCommand.COMMANDS.entrySet()) {
+            if (all || e.getKey().equals(chosen)) {
+                CommandLine sub = new CommandLine(e.getValue(), factory);
+                cl.addSubcommand(e.getKey(), sub);
+                if (AGENT_COMMANDS.contains(e.getKey())) {
+                    sub.setStopAtPositional(true);
+                }
+            }
+        }
+        PrintWriter err = new PrintWriter(env.err(), true);
+        cl.setOut(env.out());
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, arguments) -> usageError(ex, err));
+        cl.setExecutionExceptionHandler((ex, command, parsed) -> {
+            env.flush();
+            env.err().println("harness: " + Errors.describe(ex));
+            if (global.debug()) {
+                ex.printStackTrace(env.err());
+            }
+            return ExitCodes.of(ex);
+        });
+        int code;
+        try {
+            code = cl.execute(args);
+        } finally {
+            env.flush();
+        }
+        return code;
+    }
+
+    /**
+     * The command the arguments name, when they name a known one; null otherwise (help, --version,
+     * a typo), in which case every command is registered so that help and suggestions are complete.
+     */
+    static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--home")) {
+                i++;
+            } else if (arg.equals("--")) {
+                return null;
+            } else if (!arg.startsWith("-")) {
+                return HarnessCommand.COMMANDS.containsKey(arg) ? arg : null;
+            }
+        }
+        return null;
+    }
+
+    /** {@code harness --version} needs no command at all. */
+    private static boolean versionOnly(String[] args) {
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+    }
+
+    /**
+     * Whether {@code --debug} is among harness's own options: before {@code --}, and for start and
+     * run before the agent's command line begins.
+     */
+    static boolean debugRequested(String[] args, String chosen) {
+        boolean afterCommand = false;
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--debug")) {
+                return true;
+            }
+            if (!arg.startsWith("-")) {
+                if (afterCommand && AGENT_COMMANDS.contains(chosen)) {
+                    return false;
+                }
+                afterCommand = afterCommand || arg.equals(chosen);
+            }
+        }
+        return false;
+    }
+
+    private static int usageError(ParameterException ex, PrintWriter err) {
+        CommandLine cmd = ex.getCommandLine();
+        String message = ex.getMessage();
+        if (ex instanceof UnmatchedArgumentException unmatched && cmd.getParent() == null
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + unmatched.getUnmatched().get(0) + "'";
+        }
+        err.println("harness: " + Errors.oneLine(message) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        return ExitCodes.USAGE;
+    }
+
+    /** Builds commands with the {@link CommandContext} they take, and anything else the default way. */
+    private static final class ContextFactory implements CommandLine.IFactory {
+        private final CommandContext ctx;
+
+        ContextFactory(CommandContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            Constructor<K> constructor;
+            try {
+                constructor = cls.getDeclaredConstructor(CommandContext.class);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+            return constructor.newInstance(ctx);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.agentharness.cli;
+
+/**
+ * Configures slf4j-simple before the first logger exists. Client commands log nothing unless
+ * {@code --debug} (their stderr is reserved for one error line); the daemon logs at info to stderr.
+ * A level given with {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} always wins.
+ */
+public final class Logging {
+    private static final String PREFIX = "org.slf4j.simpleLogger.";
+
+    private Logging() {
+    }
+
+    public static void configure(boolean daemon, boolean debug) {
+        setIfAbsent("defaultLogLevel", debug ? "debug" : daemon ? "info" : "off");
+        setIfAbsent("logFile", "System.err");
+        setIfAbsent("showDateTime", "true");
+        setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        setIfAbsent("showThreadName", daemon && !debug ? "false" : "true");
+        setIfAbsent("showShortLogName", "true");
+        setIfAbsent("levelInBrackets", "true");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(PREFIX + key) == null) {
+            System.setProperty(PREFIX + key, value);
+        }
+    }
+}

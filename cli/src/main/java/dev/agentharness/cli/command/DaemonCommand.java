@@ -1,0 +1,41 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.daemon.Daemon;
+import dev.agentharness.supervisor.SupervisorConfig;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "daemon", sortOptions = false,
+        description = {"Run the supervisor and its control socket in the foreground (for systemd or tmux); logs to stderr.",
+                "SIGTERM or SIGINT shuts down cleanly: agents are stopped gracefully and recorded stopped.",
+                "Only one daemon runs per home; a second one is refused, naming the first one's pid."})
+public final class DaemonCommand implements Callable<Integer> {
+    private final CommandContext ctx;
+
+    @Option(names = "--stop-grace", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "Default time between SIGTERM and SIGKILL when stopping agents (default 10s).")
+    Duration stopGrace;
+
+    @Option(names = "--stall-timeout", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "Default silence after which a session counts as stalled (default 5m).")
+    Duration stallTimeout;
+
+    public DaemonCommand(CommandContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return new Daemon(ctx.home(), config(), ctx.env().clock()).run();
+    }
+
+    private SupervisorConfig config() {
+        SupervisorConfig d = SupervisorConfig.defaults();
+        return new SupervisorConfig(stopGrace != null ? stopGrace : d.stopGrace(),
+                stallTimeout != null ? stallTimeout : d.stallTimeout(), d.escalationStop(), d.checkpointQuiet(),
+                d.checkpointPatterns(), d.batchWindow(), d.batchMaxBytes(), d.sessionBufferBytes(), d.orphanGrace(),
+                d.restartBackoffInitial(), d.restartBackoffMax(), d.restartResetAfter());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.format.Human;
+import dev.agentharness.cli.format.JsonViews.SessionView;
+import dev.agentharness.cli.format.TableFormatter;
+import dev.agentharness.cli.format.TableFormatter.Align;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionQuery;
+import dev.agentharness.core.SessionStatus;
+import dev.agentharness.store.SqliteStores;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "ps", sortOptions = false,
+        description = {"List sessions: the active ones (one per busy slot) unless --all or --status.",
+                "Reads the database directly; works while the daemon is down."})
+public final class PsCommand implements Callable<Integer> {
+    /** ULIDs share their first ten characters (the millisecond) only when made in the same millisecond. */
+    static final int SHORT_ID = 12;
+
+    private final CommandContext ctx;
+
+    @Option(names = {"-a", "--all"}, description = "Include finished sessions, newest first.")
+    boolean all;
+
+    @Option(names = "--status", paramLabel = "S", split = ",", converter = Converters.StatusConverter.class,
+            description = "Only sessions with this status (repeatable or comma-separated): starting, running, "
+                    + "waiting_checkpoint, stalled, paused, completed, failed, stopped, timed_out, crashed.")
+    List<SessionStatus> statuses = List.of();
+
+    @Option(names = "--limit", paramLabel = "N", converter = Converters.NonNegativeConverter.class,
+            description = "At most N sessions (0, the default, for no limit).")
+    int limit;
+
+    @Mixin
+    JsonOption json;
+
+    public PsCommand(CommandContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Instant now = ctx.env().clock().instant();
+        List<Session> sessions;
+        int queued;
+        try (SqliteStores stores = ctx.openStores()) {
+            if (!statuses.isEmpty()) {
+                sessions = stores.sessions().list(SessionQuery.byStatus(EnumSet.copyOf(statuses)).withLimit(limit));
+            } else if (all) {
+                sessions = stores.sessions().list(SessionQuery.ALL.withLimit(limit));
+            } else {
+                sessions = stores.sessions().listActive();
+                if (limit > 0 && sessions.size() > limit) {
+                    sessions = sessions.subList(0, limit);
+                }
+            }
+            queued = json.enabled() ? 0 : stores.queue().list().size();
+        }
+        PrintWriter out = ctx.env().out();
+        if (json.enabled()) {
+            ctx.printJson(sessions.stream().map(s -> SessionView.of(s, now)).toList());
+            return 0;
+        }
+        TableFormatter table = new TableFormatter()
+                .column("ID", Align.LEFT)
+                .column("NAME", Align.LEFT, 24)
+                .column("SLOT", Align.RIGHT)
+                .column("STATUS", Align.LEFT)
+                .column("PID", Align.RIGHT)
+                .column("EXIT", Align.RIGHT)
+                .column("AGE", Align.RIGHT)
+                .column("LAST OUTPUT", Align.RIGHT)
+                .column("BYTES", Align.RIGHT)
+                .column("COMMAND", Align.LEFT, 48);
+        int idLength = shortIdLength(sessions);
+        for (Session s : sessions) {
+            table.row(s.id().substring(0, Math.min(idLength, s.id().length())), s.name(), s.slot(), s.status().wireName(),
+                    s.isActive() ? s.pid() : null, s.exitCode(), Human.age(s.createdAt(), now),
+                    Human.ago(s.lastActivityAt(), now), Human.bytes(s.outputBytes()), Human.command(s.command()));
+        }
+        table.print(out);
+        if (sessions.isEmpty()) {
+            out.println(all || !statuses.isEmpty() ? "(no sessions)" : "(no active sessions; harness ps --all shows finished ones)");
+        }
+        if (queued > 0) {
+            out.println(queued + " start request" + (queued == 1 ? "" : "s") + " queued for a free slot");
+        }
+        return 0;
+    }
+
+    /** The shortest length from {@link #SHORT_ID} up at which the shown ids are still distinct. */
+    static int shortIdLength(List<Session> sessions) {
+        for (int length = SHORT_ID; ; length++) {
+            Set<String> seen = new HashSet<>();
+            boolean distinct = true;
+            int longest = 0;
+            for (Session s : sessions) {
+                longest = Math.max(longest, s.id().length());
+                if (!seen.add(s.id().substring(0, Math.min(length, s.id().length())).toUpperCase(Locale.ROOT))) {
+                    distinct = false;
+                }
+            }
+            if (distinct || length >= longest) {
+                return length;
+            }
+        }
+    }
+}

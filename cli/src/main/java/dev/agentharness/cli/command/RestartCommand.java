@@ -1,0 +1,39 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.ExitCodes;
+import dev.agentharness.cli.control.ControlClient;
+import dev.agentharness.cli.control.ControlProtocol;
+import dev.agentharness.cli.format.JsonViews.SessionView;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "restart",
+        description = {"Start a finished session again as a new session with the same command, cwd and environment.",
+                "Prints the new session's id."})
+public final class RestartCommand implements Callable<Integer> {
+    private final CommandContext ctx;
+
+    @Parameters(index = "0", paramLabel = "SESSION")
+    String session;
+
+    public RestartCommand(CommandContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        SessionView s;
+        try (ControlClient client = ctx.daemonOrLaunch()) {
+            s = client.read(client.call(client.request(ControlProtocol.OP_RESTART).put("session", session)), "session",
+                    SessionView.class);
+        }
+        ctx.env().out().println(s.id());
+        if (SessionStarter.failedToSpawn(s)) {
+            ctx.env().flush();
+            ctx.env().err().println("harness: session " + s.label() + " failed to start: " + s.reason());
+            return ExitCodes.ERROR;
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.Errors;
+import dev.agentharness.cli.ExitCodes;
+import dev.agentharness.cli.control.ControlClient;
+import dev.agentharness.cli.daemon.Signals;
+import dev.agentharness.cli.format.JsonViews.SessionView;
+import dev.agentharness.cli.tail.OutputFollower;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionStatus;
+import dev.agentharness.core.StreamType;
+import dev.agentharness.store.SqliteStores;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", sortOptions = false,
+        description = {"Start a session and follow its output until it ends, like docker run.",
+                "Exits with the agent's exit code (127 when it could not be spawned, 124 when it timed out without one).",
+                "Ctrl-C detaches (exit 130) and leaves the agent running."})
+public final class RunCommand implements Callable<Integer> {
+    private final CommandContext ctx;
+
+    @Mixin
+    StartOptions options;
+
+    @Option(names = {"-q", "--quiet"}, description = "Do not print the started and ended lines on stderr.")
+    boolean quiet;
+
+    public RunCommand(CommandContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var spec = options.toSpec(ctx.env().cwd());
+        AtomicReference<String> label = new AtomicReference<>();
+        Signals.on("INT", () -> detach(label.get()));
+        SessionView s;
+        try (ControlClient client = ctx.daemonOrLaunch()) {
+            s = SessionStarter.start(client, spec, options.waitForSlot());
+        }
+        label.set(s.label());
+        if (SessionStarter.failedToSpawn(s)) {
+            ctx.env().err().println("harness: session " + s.label() + " failed to start: " + s.reason());
+            return ExitCodes.SPAWN_FAILED;
+        }
+        if (!quiet) {
+            ctx.env().err().println("harness: session " + s.id() + " started in slot " + s.slot() + " (Ctrl-C detaches)");
+        }
+        Writer out = new BufferedWriter(new OutputStreamWriter(ctx.env().stdout(), StandardCharsets.UTF_8), 1 << 16);
+        Session ended;
+        try (SqliteStores stores = ctx.openStores()) {
+            ended = new OutputFollower(stores.outputs(), stores.sessions())
+                    .follow(s.id(), 0, EnumSet.allOf(StreamType.class), out);
+            out.flush();
+        } catch (IOException e) {
+            if (Errors.isBrokenPipe(e)) {
+                // Nobody reads the output any more; the agent goes on, as after Ctrl-C.
+                return ExitCodes.OK;
+            }
+            throw e;
+        }
+        if (!quiet) {
+            ctx.env().err().println("harness: " + EndMessage.of(ended));
+        }
+        return exitCode(ended);
+    }
+
+    private void detach(String session) {
+        if (session == null) {
+            ctx.env().err().println("\nharness: interrupted before the session started");
+        } else {
+            ctx.env().err().println("\nharness: detached; session " + session + " keeps running — harness tail -f " + session);
+        }
+        ctx.env().err().flush();
+        Runtime.getRuntime().halt(ExitCodes.DETACHED);
+    }
+
+    /** The agent's own exit code where there is one, so scripts can use harness run like the agent itself. */
+    static int exitCode(Session s) {
+        if (s.exitCode() != null) {
+            return s.exitCode() & 0xff;
+        }
+        if (s.status() == SessionStatus.COMPLETED) {
+            return 0;
+        }
+        if (s.status() == SessionStatus.FAILED && s.startedAt() == null) {
+            return ExitCodes.SPAWN_FAILED;
+        }
+        if (s.status() == SessionStatus.TIMED_OUT) {
+            return 124;
+        }
+        return ExitCodes.ERROR;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.format.Human;
+import dev.agentharness.cli.format.JsonViews.SessionView;
+import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.core.DurationFormat;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionEvent;
+import dev.agentharness.store.SqliteStores;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "show", sortOptions = false,
+        description = {"Everything about one session, with its recent events.",
+                "SESSION is a full id, a unique id prefix (any case) or a name."})
+public final class ShowCommand implements Callable<Integer> {
+    private final CommandContext ctx;
+
+    @Parameters(index = "0", paramLabel = "SESSION")
+    String session;
+
+    @Option(names = "--events", paramLabel = "N", converter = Converters.NonNegativeConverter.class,
+            description = "How many of the most recent events to include (default 50).")
+    int events = 50;
+
+    @Mixin
+    JsonOption json;
+
+    public ShowCommand(CommandContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Instant now = ctx.env().clock().instant();
+        Session s;
+        List<SessionEvent> recent;
+        try (SqliteStores stores = ctx.openStores()) {
+            s = new SessionResolver(stores.sessions()).resolve(session);
+            recent = events == 0 ? List.of() : stores.events().listRecent(s.id(), events);
+        }
+        PrintWriter out = ctx.env().out();
+        if (json.enabled()) {
+            ctx.printJson(SessionView.of(s, now, recent));
+            return 0;
+        }
+        print(out, s, recent, now);
+        return 0;
+    }
+
+    private static void print(PrintWriter out, Session s, List<SessionEvent> events, Instant now) {
+        var spec = s.spec();
+        field(out, "id", s.id());
+        field(out, "name", s.name());
+        field(out, "status", s.status().wireName() + (s.reason() != null ? " — " + s.reason() : ""));
+        field(out, "slot", s.slot());
+        field(out, "pid", s.pid());
+        field(out, "exit code", s.exitCode());
+        field(out, "command", Human.command(s.command()));
+        field(out, "cwd", s.cwd());
+        field(out, "env", s.env().isEmpty() ? null : String.join(", ", s.env().keySet()) + " (values hidden)");
+        field(out, "run", s.runId());
+        field(out, "restart of", s.restartOf() == null ? null : s.restartOf() + " (restart " + spec.restartCount() + ")");
+        field(out, "restart", spec.restartPolicy().mode().wireName()
+                + (spec.restartPolicy().mode().wireName().equals("no") ? "" : ", at most " + spec.restartPolicy().maxRestarts()));
+        field(out, "max runtime", spec.maxRuntime() == null ? null : DurationFormat.format(spec.maxRuntime()));
+        field(out, "stall timeout", spec.stallTimeout() == null ? "the daemon's default" : DurationFormat.format(spec.stallTimeout()));
+        field(out, "created", when(s.createdAt(), now));
+        field(out, "started", when(s.startedAt(), now));
+        field(out, "ended", when(s.endedAt(), now));
+        Duration runtime = s.runtime(now);
+        field(out, "runtime", runtime == null ? null : Human.duration(runtime));
+        field(out, "output", Human.bytes(s.outputBytes()) + " in " + s.outputChunks() + " chunk" + (s.outputChunks() == 1 ? "" : "s")
+                + (s.lastActivityAt() != null ? ", last " + Human.ago(s.lastActivityAt(), now) : ""));
+        if (s.stalledSince() != null) {
+            field(out, "stalled since", when(s.stalledSince(), now) + ", escalation " + s.escalationLevel());
+        }
+        if (!s.metadata().isEmpty()) {
+            field(out, "metadata", s.metadata().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        }
+        out.println("events:");
+        if (events.isEmpty()) {
+            out.println("  (none)");
+        }
+        for (SessionEvent e : events) {
+            out.println("  " + e.timestamp() + "  " + e.type().wireName() + data(e.data()));
+        }
+    }
+
+    private static void field(PrintWriter out, String label, Object value) {
+        out.printf("%-14s %s%n", label + ":", value == null ? "-" : Human.printable(String.valueOf(value)));
+    }
+
+    private static String when(Instant at, Instant now) {
+        return at == null ? null : at + " (" + Human.ago(at, now) + ")";
+    }
+
+    private static String data(Map<String, Object> data) {
+        if (data.isEmpty()) {
+            return "";
+        }
+        return "  " + Human.printable(data.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" ")));
+    }
+}

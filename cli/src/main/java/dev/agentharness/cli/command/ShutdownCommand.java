@@ -1,0 +1,49 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.control.ControlClient;
+import dev.agentharness.cli.control.ControlProtocol;
+import dev.agentharness.core.error.HarnessException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "shutdown",
+        description = {"Stop the daemon gracefully and wait until it has exited.",
+                "Running agents are stopped (recorded stopped); queued start requests stay queued."})
+public final class ShutdownCommand implements Callable<Integer> {
+    private final CommandContext ctx;
+
+    @Option(names = "--timeout", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "Give up waiting after this long (default 2m).")
+    Duration timeout = Duration.ofMinutes(2);
+
+    public ShutdownCommand(CommandContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Optional<ControlClient> daemon = ctx.tryDaemon();
+        if (daemon.isEmpty()) {
+            ctx.env().err().println("harness: no daemon is running on " + ctx.home());
+            return 0;
+        }
+        long pid;
+        try (ControlClient client = daemon.get()) {
+            pid = client.call(client.request(ControlProtocol.OP_SHUTDOWN)).path("pid").asLong();
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (process.isPresent() && process.get().isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new HarnessException("the daemon (pid " + pid + ") is still shutting down after "
+                        + timeout.toSeconds() + " s; see " + ctx.home().daemonLog());
+            }
+            Thread.sleep(50);
+        }
+        ctx.env().out().println("daemon (pid " + pid + ") stopped");
+        return 0;
+    }
+}

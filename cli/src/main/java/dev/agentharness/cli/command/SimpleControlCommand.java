@@ -1,0 +1,16 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.control.ControlClient;
+import dev.agentharness.cli.format.JsonViews.SessionView;
+
+/** pause and resume: one request about one session, answered with the session. */
+final class SimpleControlCommand {
+    private SimpleControlCommand() {
+    }
+
+    static SessionView call(CommandContext ctx, String op, String session) {
+        try (ControlClient client = DaemonRequired.forSession(ctx, session)) {
+            return client.read(client.call(client.request(op).put("session", session)), "session", SessionView.class);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.RestartPolicy;
+import dev.agentharness.core.SessionSpec;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** What {@code harness start} and {@code harness run} share: how to run the agent. */
+public final class StartOptions {
+    @Option(names = "--name", paramLabel = "NAME", description = "A unique name to refer to the session by.")
+    String name;
+
+    @Option(names = "--slot", paramLabel = "1|2|3", converter = Converters.SlotConverter.class,
+            description = "Run in this slot (default: the lowest free one).")
+    Integer slot;
+
+    @Option(names = "--cwd", paramLabel = "DIR", description = "Working directory of the agent (default: the current directory).")
+    String cwd;
+
+    @Option(names = "--env", paramLabel = "K=V",
+            description = "Set an environment variable for the agent (repeatable). Values are never printed or logged.")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--wait", description = "When every slot is busy, queue the request and wait for a slot instead of failing with exit code 3.")
+    boolean wait;
+
+    @Option(names = "--max-runtime", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "Stop the agent (timed_out) after this long, e.g. 30m, 2h.")
+    Duration maxRuntime;
+
+    @Option(names = "--stall-timeout", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "Silence after which the session counts as stalled (default: the daemon's, 5m).")
+    Duration stallTimeout;
+
+    @Option(names = "--restart", paramLabel = "no|on-failure", converter = Converters.RestartModeConverter.class,
+            description = "Start a failed session again as a new session (default: no).")
+    RestartPolicy.Mode restart;
+
+    @Option(names = "--max-restarts", paramLabel = "N", converter = Converters.NonNegativeConverter.class,
+            description = "At most this many restarts (default 5; implies --restart on-failure).")
+    Integer maxRestarts;
+
+    @Option(names = "--run", paramLabel = "RUN", description = "Attach the session to this run (default: the active run, if any).")
+    String run;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The agent's command and its arguments, after --.")
+    List<String> command;
+
+    /** The spec to send, with the working directory made absolute against the caller's. */
+    SessionSpec toSpec(Path callerCwd) {
+        if (name != null && name.isBlank()) {
+            throw new UsageException("--name must not be blank");
+        }
+        Path dir;
+        try {
+            dir = cwd == null ? callerCwd : callerCwd.resolve(cwd).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new UsageException("invalid --cwd '" + cwd + "'");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("--cwd " + dir + " is not a directory");
+        }
+        for (String key : env.keySet()) {
+            if (key.isEmpty() || key.indexOf('\0') >= 0) {
+                throw new UsageException("invalid environment variable name '" + key + "'");
+            }
+        }
+        if (command.get(0).isEmpty()) {
+            throw new UsageException("the command's program must not be empty");
+        }
+        RestartPolicy policy;
+        if (restart == RestartPolicy.Mode.NO && maxRestarts != null) {
+            throw new UsageException("--max-restarts needs --restart on-failure");
+        }
+        if (restart == RestartPolicy.Mode.ON_FAILURE || maxRestarts != null) {
+            policy = RestartPolicy.onFailure(maxRestarts == null ? RestartPolicy.DEFAULT_MAX_RESTARTS : maxRestarts);
+        } else {
+            policy = RestartPolicy.NO;
+        }
+        return new SessionSpec(name == null ? null : name.strip(), command, dir.toString(), env, slot, run,
+                maxRuntime, stallTimeout, policy, null, 0, Map.of());
+    }
+
+    boolean waitForSlot() {
+        return wait;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.agentharness.cli.command;
+
+import dev.agentharness.cli.format.Human;
+import dev.agentharness.cli.format.JsonViews.StatsView;
+import dev.agentharness.core.SessionStats;
+import dev.agentharness.core.SessionStatus;
+import dev.agentharness.store.SqliteStores;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "stats", description = "Totals over every stored session: by status, success rate, average duration, bytes captured.")
+public final class StatsCommand implements Callable<Integer> {
+    private final CommandContext ctx;
+
+    @Mixin
+    JsonOption json;
+
+    public StatsCommand(CommandContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SessionStats stats;
+        try (SqliteStores stores = ctx.openStores()) {
+            stats = stores.sessions().stats();
+        }
+        PrintWriter out = ctx.env().out();
+        StatsView view = StatsView.of(stats);
+        if (json.enabled()) {
+            ctx.printJson(view);
+            return 0;
+        }
+        out.printf("sessions:          %d%n", stats.total());
+        for (SessionStatus s : SessionStatus.values()) {
+            long n = stats.byStatus().get(s);
+            if (n > 0) {
+                out.printf("  %-18s %d%n", s.wireName(), n);
+            }
+        }
+        out.printf(Locale.ROOT, "success rate:      %.1f%% (completed of finished)%n", stats.successRate() * 100);
+        out.printf("average duration:  %s%n", view.averageDuration());
+        out.printf("output captured:   %s in %d chunks%n", Human.bytes(stats.bytesCaptured()), stats.chunksCaptured());
+        return 0;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.agentharness.cli.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentharness.core.error.DaemonUnavailableException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** One connection to the daemon's control socket; requests are sent one at a time. */
+public final class ControlClient implements AutoCloseable {
+    private final LineChannel line;
+    private final ObjectMapper mapper;
+    private final Path socket;
+
+    private ControlClient(LineChannel line, ObjectMapper mapper, Path socket) {
+        this.line = line;
+        this.mapper = mapper;
+        this.socket = socket;
+    }
+
+    /** Connects if a daemon listens on {@code socket}; empty when the file is missing or stale. */
+    public static Optional<ControlClient> tryConnect(Path socket, ObjectMapper mapper) {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return Optional.of(new ControlClient(new LineChannel(channel, ControlProtocol.MAX_LINE_BYTES), mapper, socket));
+        } catch (IOException | UnsupportedOperationException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // Nothing was sent on it.
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public ObjectNode request(String op) {
+        return mapper.createObjectNode().put("op", op);
+    }
+
+    /**
+     * Sends one request and waits for its answer, however long that takes.
+     *
+     * @return the response object ({@code ok} is true)
+     * @throws RemoteException when the daemon answered with an error
+     * @throws DaemonUnavailableException when the connection broke before an answer came
+     */
+    public JsonNode call(ObjectNode request) {
+        String response;
+        try {
+            line.writeLine(mapper.writeValueAsString(request));
+            response = line.readLine();
+        } catch (IOException e) {
+            throw new DaemonUnavailableException("lost the connection to the daemon (" + e.getMessage() + ")", e);
+        }
+        if (response == null) {
+            throw new DaemonUnavailableException("the daemon closed the connection before answering (see "
+                    + socket.resolveSibling("daemon.log") + ")");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(response);
+        } catch (JsonProcessingException e) {
+            throw new DaemonUnavailableException("the daemon sent a response that is not JSON", e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new DaemonUnavailableException("the daemon sent a response that is not a JSON object");
+        }
+        if (!node.path("ok").asBoolean(false)) {
+            JsonNode error = node.path("error");
+            throw new RemoteException(ErrorCode.fromWireName(error.path("code").asText(null)),
+                    error.path("message").asText("the daemon reported an error without a message"));
+        }
+        return node;
+    }
+
+    /** Reads a field of a response as {@code type}. */
+    public <T> T read(JsonNode response, String field, Class<T> type) {
+        try {
+            return mapper.treeToValue(response.get(field), type);
+        } catch (JsonProcessingException e) {
+            throw new DaemonUnavailableException("the daemon's answer has an unexpected '" + field + "' field", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            line.close();
+        } catch (IOException ignored) {
+            // Closing a socket we are done with cannot fail in a way that matters.
+        }
+    }
+}

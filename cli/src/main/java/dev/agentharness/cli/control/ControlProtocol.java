@@ -1,0 +1,36 @@
+package dev.agentharness.cli.control;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The control socket speaks newline-delimited JSON: one request object per line, answered by one
+ * response line, {@code {"ok":true,...}} or {@code {"ok":false,"error":{"code":...,"message":...}}}.
+ * A connection may carry several requests one after another; a request that waits (start with
+ * wait, stop) simply holds its connection until the answer.
+ */
+public final class ControlProtocol {
+    /** Longest request or response line accepted, newline excluded. */
+    public static final int MAX_LINE_BYTES = 1 << 20;
+
+    public static final String OP_PING = "ping";
+    public static final String OP_START = "start";
+    public static final String OP_STOP = "stop";
+    public static final String OP_PAUSE = "pause";
+    public static final String OP_RESUME = "resume";
+    public static final String OP_RESTART = "restart";
+    public static final String OP_SEND = "send";
+    public static final String OP_RECOVER = "recover";
+    public static final String OP_SHUTDOWN = "shutdown";
+
+    private ControlProtocol() {
+    }
+
+    /** A mapper for the wire: compact output, tolerant of fields a newer peer adds. */
+    public static ObjectMapper newMapper() {
+        return new ObjectMapper()
+                .disable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+}

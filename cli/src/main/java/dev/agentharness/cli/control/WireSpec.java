@@ -1,0 +1,153 @@
+package dev.agentharness.cli.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentharness.core.DurationFormat;
+import dev.agentharness.core.RestartPolicy;
+import dev.agentharness.core.SessionSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A start request's {@code spec} object, both ways:
+ * {@code {"name":"a","command":["sh","-c","…"],"cwd":"/abs","env":{"K":"V"},"slot":2,"runId":"…",
+ * "maxRuntime":"2h","stallTimeout":"5m","restart":"on-failure","maxRestarts":3,"metadata":{…}}}.
+ * Only command and cwd are required; durations use {@link DurationFormat}. Environment values
+ * travel only over the 0600 socket and are never logged or echoed back.
+ */
+public final class WireSpec {
+    private WireSpec() {
+    }
+
+    public static ObjectNode toJson(SessionSpec spec, ObjectMapper mapper) {
+        ObjectNode n = mapper.createObjectNode();
+        if (spec.name() != null) {
+            n.put("name", spec.name());
+        }
+        ArrayNode command = n.putArray("command");
+        spec.command().forEach(command::add);
+        n.put("cwd", spec.cwd());
+        if (!spec.env().isEmpty()) {
+            ObjectNode env = n.putObject("env");
+            spec.env().forEach(env::put);
+        }
+        if (spec.requestedSlot() != null) {
+            n.put("slot", spec.requestedSlot());
+        }
+        if (spec.runId() != null) {
+            n.put("runId", spec.runId());
+        }
+        if (spec.maxRuntime() != null) {
+            n.put("maxRuntime", DurationFormat.format(spec.maxRuntime()));
+        }
+        if (spec.stallTimeout() != null) {
+            n.put("stallTimeout", DurationFormat.format(spec.stallTimeout()));
+        }
+        n.put("restart", spec.restartPolicy().mode().wireName());
+        if (spec.restartPolicy().mode() != RestartPolicy.Mode.NO) {
+            n.put("maxRestarts", spec.restartPolicy().maxRestarts());
+        }
+        if (!spec.metadata().isEmpty()) {
+            n.set("metadata", mapper.valueToTree(spec.metadata()));
+        }
+        return n;
+    }
+
+    /**
+     * @throws BadRequestException for structural problems
+     * @throws IllegalArgumentException for values that are well-formed JSON but not acceptable
+     */
+    public static SessionSpec fromJson(JsonNode n, ObjectMapper mapper) {
+        if (n == null || !n.isObject()) {
+            throw new BadRequestException("field 'spec' must be an object");
+        }
+        String name = JsonFields.optionalText(n, "name");
+        if (name != null && name.isBlank()) {
+            throw new IllegalArgumentException("a session name must not be blank");
+        }
+        List<String> command = command(n.get("command"));
+        String cwd = JsonFields.requireText(n, "cwd");
+        if (!cwd.startsWith("/")) {
+            throw new IllegalArgumentException("cwd must be an absolute path, not '" + cwd + "'");
+        }
+        Map<String, String> env = env(n.get("env"));
+        Integer slot = JsonFields.optionalInt(n, "slot");
+        if (slot != null && slot < 1) {
+            throw new IllegalArgumentException("invalid slot " + slot);
+        }
+        String runId = JsonFields.optionalText(n, "runId");
+        String maxRuntime = JsonFields.optionalText(n, "maxRuntime");
+        String stallTimeout = JsonFields.optionalText(n, "stallTimeout");
+        String restart = JsonFields.optionalText(n, "restart");
+        Integer maxRestarts = JsonFields.optionalInt(n, "maxRestarts");
+        if (maxRestarts != null && maxRestarts < 0) {
+            throw new IllegalArgumentException("maxRestarts must not be negative");
+        }
+        RestartPolicy.Mode mode = restart == null ? RestartPolicy.Mode.NO : RestartPolicy.Mode.fromWireName(restart);
+        RestartPolicy policy = mode == RestartPolicy.Mode.NO ? RestartPolicy.NO
+                : RestartPolicy.onFailure(maxRestarts == null ? RestartPolicy.DEFAULT_MAX_RESTARTS : maxRestarts);
+        Map<String, Object> metadata = metadata(n.get("metadata"), mapper);
+        return new SessionSpec(name == null ? null : name.strip(), command, cwd, env, slot, runId,
+                maxRuntime == null ? null : DurationFormat.parse(maxRuntime),
+                stallTimeout == null ? null : DurationFormat.parse(stallTimeout),
+                policy, null, 0, metadata);
+    }
+
+    private static List<String> command(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new BadRequestException("missing field 'command'");
+        }
+        if (!node.isArray()) {
+            throw new BadRequestException("field 'command' must be an array of strings");
+        }
+        if (node.isEmpty()) {
+            throw new IllegalArgumentException("no command given");
+        }
+        List<String> argv = new ArrayList<>();
+        for (JsonNode arg : node) {
+            if (!arg.isTextual()) {
+                throw new BadRequestException("field 'command' must be an array of strings");
+            }
+            argv.add(arg.asText());
+        }
+        if (argv.get(0).isEmpty()) {
+            throw new IllegalArgumentException("the command's program must not be empty");
+        }
+        return argv;
+    }
+
+    private static Map<String, String> env(JsonNode node) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return env;
+        }
+        if (!node.isObject()) {
+            throw new BadRequestException("field 'env' must be an object of strings");
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new BadRequestException("field 'env' must be an object of strings");
+            }
+            if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || e.getKey().indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("invalid environment variable name '" + e.getKey() + "'");
+            }
+            env.put(e.getKey(), e.getValue().asText());
+        }
+        return env;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> metadata(JsonNode node, ObjectMapper mapper) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new BadRequestException("field 'metadata' must be an object");
+        }
+        return mapper.convertValue(node, LinkedHashMap.class);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.agentharness.cli.daemon;
+
+import dev.agentharness.cli.format.JsonViews.ReconcileView;
+import java.time.Instant;
+
+/** What request handling needs to know about, and ask of, the daemon it runs in. */
+public interface DaemonControl {
+    long pid();
+
+    Instant startedAt();
+
+    /** What reconciliation found when this daemon started. */
+    ReconcileView startupReport();
+
+    /** Begins a graceful shutdown; returns at once. */
+    void requestShutdown(String why);
+
+    boolean isShuttingDown();
+}

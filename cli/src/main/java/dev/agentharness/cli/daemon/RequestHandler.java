@@ -1,0 +1,337 @@
+package dev.agentharness.cli.daemon;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentharness.cli.UsageException;
+import dev.agentharness.cli.Version;
+import dev.agentharness.cli.control.BadRequestException;
+import dev.agentharness.cli.control.ControlProtocol;
+import dev.agentharness.cli.control.ErrorCode;
+import dev.agentharness.cli.control.JsonFields;
+import dev.agentharness.cli.control.WireSpec;
+import dev.agentharness.cli.format.JsonViews.SessionView;
+import dev.agentharness.cli.lookup.RunResolver;
+import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.core.DurationFormat;
+import dev.agentharness.core.Run;
+import dev.agentharness.core.RunStatus;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.error.AmbiguousSessionException;
+import dev.agentharness.core.error.DuplicateNameException;
+import dev.agentharness.core.error.HarnessException;
+import dev.agentharness.core.error.IllegalTransitionException;
+import dev.agentharness.core.error.NoFreeSlotException;
+import dev.agentharness.core.error.NoSuchSessionException;
+import dev.agentharness.core.error.SessionNotActiveException;
+import dev.agentharness.core.error.SpawnException;
+import dev.agentharness.core.store.RunStore;
+import dev.agentharness.core.store.SessionStore;
+import dev.agentharness.core.store.StartQueue;
+import dev.agentharness.supervisor.StartOutcome;
+import dev.agentharness.supervisor.Supervisor;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one control request line. Everything is validated here, whatever the client claims:
+ * a malformed or hostile request gets an error answer and never takes the daemon down.
+ *
+ * <p>Session references (id, id prefix, name) are resolved here against the store, so clients need
+ * not open the database to address a session.
+ */
+public final class RequestHandler {
+    private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+
+    private final Supervisor supervisor;
+    private final SessionStore sessions;
+    private final RunStore runs;
+    private final StartQueue queue;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final DaemonControl daemon;
+    private final Duration defaultGrace;
+
+    public RequestHandler(Supervisor supervisor, SessionStore sessions, RunStore runs, StartQueue queue,
+                          ObjectMapper mapper, Clock clock, DaemonControl daemon, Duration defaultGrace) {
+        this.supervisor = supervisor;
+        this.sessions = sessions;
+        this.runs = runs;
+        this.queue = queue;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.daemon = daemon;
+        this.defaultGrace = defaultGrace;
+    }
+
+    /**
+     * @return the response line, or null when the client went away and no answer is due
+     */
+    public String handle(String line, Waiter waiter) {
+        String op = "?";
+        try {
+            JsonNode request = parse(line);
+            op = JsonFields.requireText(request, "op");
+            if (daemon.isShuttingDown() && !op.equals(ControlProtocol.OP_PING)) {
+                throw new ShuttingDownException("the daemon is shutting down");
+            }
+            return write(dispatch(op, request, waiter));
+        } catch (ClientGoneException e) {
+            log.info("{}: client disconnected while waiting", op);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(ErrorCode.SHUTTING_DOWN, "the daemon is shutting down");
+        } catch (Throwable e) {
+            return failure(op, unwrap(e));
+        }
+    }
+
+    private JsonNode parse(String line) {
+        JsonNode request;
+        try {
+            request = mapper.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("malformed JSON: " + e.getOriginalMessage());
+        }
+        if (request == null || !request.isObject()) {
+            throw new BadRequestException("a request must be one JSON object per line");
+        }
+        return request;
+    }
+
+    private ObjectNode dispatch(String op, JsonNode request, Waiter waiter) throws Exception {
+        return switch (op) {
+            case ControlProtocol.OP_PING -> ping();
+            case ControlProtocol.OP_START -> start(request, waiter);
+            case ControlProtocol.OP_STOP -> stop(request, waiter);
+            case ControlProtocol.OP_PAUSE -> withSession(supervisor.pause(session(request).id()));
+            case ControlProtocol.OP_RESUME -> withSession(supervisor.resume(session(request).id()));
+            case ControlProtocol.OP_RESTART -> restart(request);
+            case ControlProtocol.OP_SEND -> send(request);
+            case ControlProtocol.OP_RECOVER -> recover();
+            case ControlProtocol.OP_SHUTDOWN -> shutdown();
+            default -> throw new BadRequestException("unknown op '" + op + "'");
+        };
+    }
+
+    private ObjectNode ping() {
+        ObjectNode r = ok();
+        r.put("pid", daemon.pid());
+        r.put("version", Version.current());
+        r.put("startedAt", daemon.startedAt().toString());
+        r.put("slots", sessions.slotCount());
+        r.set("startupReport", mapper.valueToTree(daemon.startupReport()));
+        return r;
+    }
+
+    private ObjectNode start(JsonNode request, Waiter waiter) throws Exception {
+        SessionSpec spec = WireSpec.fromJson(JsonFields.requireObject(request, "spec"), mapper);
+        boolean wait = JsonFields.optionalBoolean(request, "wait");
+        if (spec.requestedSlot() != null && spec.requestedSlot() > sessions.slotCount()) {
+            throw new UsageException("invalid slot " + spec.requestedSlot() + " (there are slots 1 to " + sessions.slotCount() + ")");
+        }
+        spec = spec.withRunId(runFor(spec.runId()));
+        log.info("start{}: {}", wait ? " (wait)" : "", spec);
+        if (!wait) {
+            return withSession(counted(supervisor.startSession(spec)));
+        }
+        StartOutcome outcome = supervisor.startOrQueue(spec);
+        if (!outcome.isQueued()) {
+            return withSession(counted(outcome.session()));
+        }
+        long queueId = outcome.queued().id();
+        log.info("start request {} queued: no free slot", queueId);
+        Session started;
+        try {
+            started = waiter.await(supervisor.whenDequeued(queueId), () -> {
+                // A daemon that shuts down drops its connections; the queue outlives it on purpose.
+                if (!daemon.isShuttingDown() && queue.remove(queueId)) {
+                    log.info("start request {} withdrawn: its client disconnected", queueId);
+                }
+            }, daemon::isShuttingDown);
+        } catch (CancellationException e) {
+            throw new ShuttingDownException("the daemon is shutting down; start request " + queueId
+                    + " stays queued and starts when a daemon runs again");
+        }
+        return withSession(counted(started));
+    }
+
+    /**
+     * Counts a new session in its run. Neither the store nor the supervisor does (see the report of
+     * this module); sessions the supervisor restarts on its own are therefore not counted.
+     */
+    private Session counted(Session created) {
+        if (created.runId() != null) {
+            try {
+                runs.incrementSessionCount(created.runId());
+            } catch (RuntimeException e) {
+                log.warn("could not count session {} in run {}: {}", created.id(), created.runId(), e.getMessage());
+            }
+        }
+        return created;
+    }
+
+    /** The run a new session joins: the one asked for (which must be open), else the active run, else none. */
+    private String runFor(String requested) {
+        if (requested != null) {
+            Run run = new RunResolver(runs).resolve(requested);
+            if (run.status() != RunStatus.ACTIVE) {
+                throw new UsageException("run " + run.id() + " is completed; start a new one with harness runs new");
+            }
+            return run.id();
+        }
+        return runs.getActiveRun().map(Run::id).orElse(null);
+    }
+
+    private ObjectNode stop(JsonNode request, Waiter waiter) throws Exception {
+        Session s = session(request);
+        String graceText = JsonFields.optionalText(request, "grace");
+        Duration grace = graceText == null ? defaultGrace : DurationFormat.parse(graceText);
+        boolean force = JsonFields.optionalBoolean(request, "force");
+        log.info("stop {} (grace {}, force {})", s.id(), DurationFormat.format(grace), force);
+        // A client that leaves does not cancel the stop: the signal has been sent.
+        Session ended = waiter.await(supervisor.stop(s.id(), grace, force), () -> { }, () -> false);
+        return withSession(ended);
+    }
+
+    private ObjectNode restart(JsonNode request) {
+        Session s = session(request);
+        log.info("restart {}", s.id());
+        return withSession(counted(supervisor.restart(s.id())));
+    }
+
+    private ObjectNode send(JsonNode request) {
+        Session s = session(request);
+        String text = JsonFields.optionalText(request, "text");
+        String base64 = JsonFields.optionalText(request, "base64");
+        boolean close = JsonFields.optionalBoolean(request, "close");
+        if (text != null && base64 != null) {
+            throw new BadRequestException("give either 'text' or 'base64', not both");
+        }
+        if (text == null && base64 == null && !close) {
+            throw new BadRequestException("nothing to send: give 'text', 'base64' or 'close'");
+        }
+        byte[] bytes;
+        try {
+            bytes = text != null ? text.getBytes(StandardCharsets.UTF_8)
+                    : base64 != null ? Base64.getDecoder().decode(base64) : new byte[0];
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("field 'base64' is not valid base64");
+        }
+        if (bytes.length > 0) {
+            supervisor.send(s.id(), bytes);
+        }
+        if (close) {
+            supervisor.closeStdin(s.id());
+        }
+        ObjectNode r = ok();
+        r.put("bytes", bytes.length);
+        r.put("closed", close);
+        return r;
+    }
+
+    private ObjectNode recover() {
+        ObjectNode r = ok();
+        r.set("report", mapper.valueToTree(Reports.view(supervisor.reconcile())));
+        return r;
+    }
+
+    private ObjectNode shutdown() {
+        daemon.requestShutdown("harness shutdown");
+        ObjectNode r = ok();
+        r.put("pid", daemon.pid());
+        return r;
+    }
+
+    private Session session(JsonNode request) {
+        return new SessionResolver(sessions).resolve(JsonFields.requireText(request, "session"));
+    }
+
+    private ObjectNode withSession(Session s) {
+        ObjectNode r = ok();
+        r.set("session", mapper.valueToTree(SessionView.of(s, clock.instant())));
+        return r;
+    }
+
+    private ObjectNode ok() {
+        return mapper.createObjectNode().put("ok", true);
+    }
+
+    private String write(ObjectNode response) throws JsonProcessingException {
+        return mapper.writeValueAsString(response);
+    }
+
+    private String failure(String op, Throwable e) {
+        ErrorCode code = codeOf(e);
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (code == ErrorCode.ERROR && !(e instanceof HarnessException)) {
+            log.error("{} failed", op, e);
+            message = "internal error in the daemon: " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : "") + " (see daemon.log)";
+        } else {
+            log.info("{} refused: {}", op, message);
+        }
+        return error(code, message);
+    }
+
+    private String error(ErrorCode code, String message) {
+        ObjectNode r = mapper.createObjectNode().put("ok", false);
+        r.putObject("error").put("code", code.wireName()).put("message", message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; "));
+        try {
+            return mapper.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            return "{\"ok\":false,\"error\":{\"code\":\"error\",\"message\":\"unprintable error\"}}";
+        }
+    }
+
+    static ErrorCode codeOf(Throwable e) {
+        if (e instanceof ShuttingDownException) {
+            return ErrorCode.SHUTTING_DOWN;
+        }
+        if (e instanceof BadRequestException) {
+            return ErrorCode.BAD_REQUEST;
+        }
+        if (e instanceof NoFreeSlotException) {
+            return ErrorCode.NO_FREE_SLOT;
+        }
+        if (e instanceof NoSuchSessionException) {
+            return ErrorCode.NO_SUCH_SESSION;
+        }
+        if (e instanceof AmbiguousSessionException) {
+            return ErrorCode.AMBIGUOUS_SESSION;
+        }
+        if (e instanceof UsageException || e instanceof IllegalArgumentException) {
+            return ErrorCode.USAGE;
+        }
+        if (e instanceof SessionNotActiveException) {
+            return ErrorCode.NOT_ACTIVE;
+        }
+        if (e instanceof DuplicateNameException) {
+            return ErrorCode.DUPLICATE_NAME;
+        }
+        if (e instanceof IllegalTransitionException) {
+            return ErrorCode.ILLEGAL_TRANSITION;
+        }
+        if (e instanceof SpawnException) {
+            return ErrorCode.SPAWN_FAILED;
+        }
+        return ErrorCode.ERROR;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

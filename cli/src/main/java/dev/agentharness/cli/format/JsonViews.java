@@ -1,0 +1,146 @@
+package dev.agentharness.cli.format;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.agentharness.core.DurationFormat;
+import dev.agentharness.core.LegacyImportReport;
+import dev.agentharness.core.PurgeResult;
+import dev.agentharness.core.Run;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionEvent;
+import dev.agentharness.core.SessionStats;
+import dev.agentharness.core.SessionStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON shapes of {@code --json} output and of the control protocol's answers. Field names are
+ * camelCase, instants are ISO-8601 UTC strings, durations are both milliseconds and
+ * {@link DurationFormat} text. Every field is always present (null when unknown), so scripts can
+ * rely on the shape; environment values never appear, only their keys.
+ */
+public final class JsonViews {
+    private JsonViews() {
+    }
+
+    /** A mapper for human-facing JSON: indented. */
+    public static ObjectMapper prettyMapper() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    public record SessionView(
+            String id,
+            String name,
+            Integer slot,
+            String status,
+            Integer pid,
+            Integer exitCode,
+            String reason,
+            List<String> command,
+            String cwd,
+            List<String> envKeys,
+            String runId,
+            String restartOf,
+            int restartCount,
+            Integer requestedSlot,
+            String maxRuntime,
+            String stallTimeout,
+            String restartPolicy,
+            Integer maxRestarts,
+            String createdAt,
+            String startedAt,
+            String endedAt,
+            String lastActivityAt,
+            String stalledSince,
+            int escalationLevel,
+            Long runtimeMs,
+            long bytes,
+            long chunks,
+            Map<String, Object> metadata,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<EventView> events) {
+
+        public static SessionView of(Session s, Instant now) {
+            return of(s, now, null);
+        }
+
+        public static SessionView of(Session s, Instant now, List<SessionEvent> events) {
+            var spec = s.spec();
+            Duration runtime = s.runtime(now);
+            boolean restarts = spec.restartPolicy().mode() != dev.agentharness.core.RestartPolicy.Mode.NO;
+            return new SessionView(s.id(), s.name(), s.slot(), s.status().wireName(), s.pid(), s.exitCode(), s.reason(),
+                    spec.command(), spec.cwd(), new ArrayList<>(spec.env().keySet()), spec.runId(), spec.restartOf(),
+                    spec.restartCount(), spec.requestedSlot(),
+                    spec.maxRuntime() == null ? null : DurationFormat.format(spec.maxRuntime()),
+                    spec.stallTimeout() == null ? null : DurationFormat.format(spec.stallTimeout()),
+                    spec.restartPolicy().mode().wireName(), restarts ? spec.restartPolicy().maxRestarts() : null,
+                    text(s.createdAt()), text(s.startedAt()), text(s.endedAt()), text(s.lastActivityAt()),
+                    text(s.stalledSince()), s.escalationLevel(), runtime == null ? null : runtime.toMillis(),
+                    s.outputBytes(), s.outputChunks(), spec.metadata(),
+                    events == null ? null : events.stream().map(EventView::of).toList());
+        }
+
+        public SessionStatus statusValue() {
+            return SessionStatus.fromWireName(status);
+        }
+
+        /** The name if it has one, otherwise the id. */
+        public String label() {
+            return name != null ? name : id;
+        }
+    }
+
+    public record EventView(long seq, String timestamp, String type, Map<String, Object> data) {
+        public static EventView of(SessionEvent e) {
+            return new EventView(e.seq(), text(e.timestamp()), e.type().wireName(), e.data());
+        }
+    }
+
+    public record RunView(String id, String description, String status, String startedAt, String completedAt,
+                          int sessionCount) {
+        public static RunView of(Run r) {
+            return new RunView(r.id(), r.description(), r.status().wireName(), text(r.startedAt()), text(r.completedAt()),
+                    r.sessionCount());
+        }
+    }
+
+    public record StatsView(long total, Map<String, Long> byStatus, double successRate, long averageDurationMs,
+                            String averageDuration, long bytesCaptured, long chunksCaptured) {
+        public static StatsView of(SessionStats s) {
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            s.byStatus().forEach((status, n) -> byStatus.put(status.wireName(), n));
+            Duration avg = s.averageDuration() == null ? Duration.ZERO : s.averageDuration();
+            return new StatsView(s.total(), byStatus, s.successRate(), avg.toMillis(), Human.duration(avg),
+                    s.bytesCaptured(), s.chunksCaptured());
+        }
+    }
+
+    public record PurgeView(boolean dryRun, int count, List<String> sessionIds, long bytes, long chunks, long events) {
+        public static PurgeView of(PurgeResult r) {
+            return new PurgeView(r.dryRun(), r.sessionIds().size(), r.sessionIds(), r.bytes(), r.chunks(), r.events());
+        }
+    }
+
+    public record ImportView(int importedCount, int alreadyPresentCount, int skippedCount, List<String> imported,
+                             List<String> alreadyPresent, List<String> skipped) {
+        public static ImportView of(LegacyImportReport r) {
+            return new ImportView(r.imported().size(), r.alreadyPresent().size(), r.skipped().size(), r.imported(),
+                    r.alreadyPresent(), r.skipped());
+        }
+    }
+
+    /** One session that reconciliation ended; see {@code ReconcileReport}. */
+    public record ReconcileItemView(String sessionId, String label, String previousStatus, String finding, String reason) {
+    }
+
+    public record ReconcileView(int count, List<ReconcileItemView> items) {
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

@@ -1,0 +1,320 @@
+package dev.agentharness.cli.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs the real CLI, each command in its own JVM, from the shaded jar the build just made, against
+ * one temporary home. Knows how to find and kill everything it may have left running.
+ */
+final class HarnessProcesses {
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
+
+    final Path home;
+    final Path scratch;
+    private final Path jar;
+    private final List<Process> background = new ArrayList<>();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private int outputs;
+
+    HarnessProcesses(Path home, Path scratch) {
+        this.home = home;
+        this.scratch = scratch;
+        this.jar = Path.of(System.getProperty("harness.jar", "target/harness.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            fail("the shaded jar " + jar + " is missing; these tests run in the verify phase");
+        }
+    }
+
+    static Path repoRoot() {
+        return Path.of(System.getProperty("harness.repoRoot", "..")).toAbsolutePath().normalize();
+    }
+
+    static Path nativeLibDir() {
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch64";
+            default -> "unknown";
+        };
+        return Path.of(System.getProperty("harness.sqliteNative", "target/sqlite-native"), "org/sqlite/native/Linux", arch)
+                .toAbsolutePath();
+    }
+
+    /** The JVM options of the launcher script, and its class data sharing archive (made once per test run). */
+    private List<String> jvm() {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        Path lib = nativeLibDir();
+        if (Files.isRegularFile(lib.resolve("libsqlitejdbc.so"))) {
+            cmd.add("-Dorg.sqlite.lib.path=" + lib);
+            cmd.add("-Dorg.sqlite.lib.name=libsqlitejdbc.so");
+        }
+        return cmd;
+    }
+
+    List<String> command(String... args) {
+        List<String> cmd = jvm();
+        cdsArchive(jar, cmd).ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
+        cmd.addAll(List.of("-cp", jar.toString(), "dev.agentharness.cli.Main", "--home", home.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static Path archive;
+    private static boolean archiveTried;
+
+    /** Every test process starts faster from a shared archive, as the launcher's do; none if it cannot be made. */
+    private static synchronized java.util.Optional<Path> cdsArchive(Path jar, List<String> jvm) {
+        if (!archiveTried) {
+            archiveTried = true;
+            try {
+                Path dir = Files.createDirectories(jar.getParent().resolve("it-cds"));
+                Path jsa = dir.resolve("harness-it.jsa");
+                Files.deleteIfExists(jsa);
+                Path home = Files.createTempDirectory(dir, "home");
+                List<String> cmd = new ArrayList<>(jvm);
+                cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + jsa, "-cp", jar.toString(), "dev.agentharness.cli.Main",
+                        "--home", home.toString(), "ps", "--all"));
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(60, TimeUnit.SECONDS) && Files.size(jsa) > 0) {
+                    archive = jsa;
+                }
+            } catch (IOException e) {
+                // Run without.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return java.util.Optional.ofNullable(archive);
+    }
+
+    private ProcessBuilder builder(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(scratch.toFile());
+        Map<String, String> env = pb.environment();
+        env.remove("HARNESS_HOME");
+        env.put("HARNESS_DAEMON_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
+        return pb;
+    }
+
+    Result run(String... args) {
+        return run(null, DEFAULT_TIMEOUT, args);
+    }
+
+    Result runWithStdin(byte[] stdin, String... args) {
+        return run(stdin, DEFAULT_TIMEOUT, args);
+    }
+
+    Result run(byte[] stdin, Duration timeout, String... args) {
+        Background p = start(stdin, args);
+        return p.await(timeout);
+    }
+
+    /** Starts a command without waiting; its output goes to files so it can never block on a full pipe. */
+    Background start(String... args) {
+        return start(null, args);
+    }
+
+    Background start(byte[] stdin, String... args) {
+        return startCommand(List.of(args), command(args), stdin);
+    }
+
+    Background startCommand(List<String> shownArgs, List<String> cmd, byte[] stdin) {
+        return startCommand(shownArgs, builder(cmd), stdin);
+    }
+
+    synchronized Background startCommand(List<String> shownArgs, ProcessBuilder pb, byte[] stdin) {
+        int n = ++outputs;
+        Path out = scratch.resolve("out-" + n);
+        Path err = scratch.resolve("err-" + n);
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (stdin == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        try {
+            Process p = pb.start();
+            if (stdin != null) {
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin);
+                }
+            }
+            background.add(p);
+            return new Background(shownArgs, p, out, err);
+        } catch (IOException e) {
+            throw new AssertionError("cannot start " + pb.command(), e);
+        }
+    }
+
+    /** A running harness process. */
+    static final class Background {
+        final List<String> args;
+        final Process process;
+        final Path out;
+        final Path err;
+
+        Background(List<String> args, Process process, Path out, Path err) {
+            this.args = args;
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        Result await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    fail("harness " + String.join(" ", args) + " did not finish within " + timeout.toSeconds() + " s; stderr: "
+                            + stderrSoFar());
+                }
+                return new Result(args, process.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        String stderrSoFar() {
+            try {
+                return Files.readString(err, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        String stdoutSoFar() {
+            try {
+                return Files.readString(out, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+
+    JsonNode json(String... args) {
+        Result r = run(args).ok();
+        try {
+            return mapper.readTree(r.stdoutBytes());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + r, e);
+        }
+    }
+
+    JsonNode session(String ref) {
+        return json("show", ref, "--json");
+    }
+
+    String status(String ref) {
+        return session(ref).path("status").asText();
+    }
+
+    String tailAll(String ref) {
+        return run("tail", ref, "-n", "all").ok().out();
+    }
+
+    OptionalLong daemonPid() {
+        try {
+            String text = Files.readString(home.resolve("daemon.lock")).replaceAll("[^0-9].*", "").trim();
+            return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text.split("\\s+")[0]));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    boolean daemonAlive() {
+        OptionalLong pid = daemonPid();
+        return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    static void kill(long pid, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, "--", Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Leaves nothing running: shuts the daemon down, kills it if it will not go, kills any agent
+     * process group a session still names, and any harness process a test left behind.
+     */
+    void cleanUp() {
+        List<Long> agentPids = new ArrayList<>();
+        try {
+            Result ps = run(null, Duration.ofSeconds(30), "ps", "--all", "--json");
+            if (ps.code() == 0) {
+                for (JsonNode s : mapper.readTree(ps.stdoutBytes())) {
+                    if (s.hasNonNull("pid")) {
+                        agentPids.add(s.get("pid").asLong());
+                    }
+                }
+            }
+        } catch (IOException | AssertionError e) {
+            // The database may be the thing a test broke; the pids below still get cleaned up.
+        }
+        if (daemonAlive()) {
+            // SIGTERM takes the same clean shutdown path as harness shutdown, without another JVM.
+            long pid = daemonPid().getAsLong();
+            agentPids.addAll(ProcessHandle.of(pid).map(h -> h.descendants().map(ProcessHandle::pid).toList()).orElse(List.of()));
+            kill(pid, "TERM");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+            while (alive(pid) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (alive(pid)) {
+                kill(pid, "KILL");
+            }
+        }
+        for (long pid : agentPids) {
+            if (alive(pid)) {
+                kill(-pid, "KILL");
+                kill(pid, "KILL");
+            }
+        }
+        for (Process p : background) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+}
