@@ -33,7 +33,7 @@ follow_harness() {
     id=$(h --home "$home" start -- java -cp "$CLASSES" Tick "$TICKS" 10 "$TICK_DELAY_MS")
     follow_measure harness "$r" "$OUT/follow" "$HARNESS" --home "$home" tail -f "$id"
     # tail -f ends by itself with the session; make sure the agent has ended before the next run.
-    while h --home "$home" ps --json | grep -q "\"$id\""; do sleep 0.2; done
+    h --home "$home" wait "$id" --timeout 60s >/dev/null
   done
   stop_home "$home"
 }
