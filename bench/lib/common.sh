@@ -53,6 +53,7 @@ begin_figure() {
   meta "$fig" date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   meta "$fig" loadavg_before "$(cut -d' ' -f1-3 /proc/loadavg)"
   meta "$fig" runs "$RUNS"
+  meta "$fig" command "bench/run.sh${ARGS[*]:+ ${ARGS[*]}}"
   log "figure $fig: start (load $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
@@ -218,6 +219,13 @@ cleanup_all() {
 
 json_field() { # json_field JSON KEY -> the raw value of "KEY": (number or string, no nesting)
   sed -E 's/.*"'"$2"'":("?)([^",}]*).*/\2/' <<<"$1"
+}
+
+# CPU time (user + system) a process has used so far, in milliseconds.
+cpu_ms() {
+  local s
+  s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  awk -v hz="$(getconf CLK_TCK)" '{print ($12 + $13) * 1000 / hz}' <<<"$s"
 }
 
 # Peak RSS of a /proc/PID/status in KiB (VmHWM), or empty.

@@ -9,15 +9,21 @@ capture_ref() {
   cat "$OUT/gen-$CAPTURE_BYTES.sha256"
 }
 
-# capture_record SYSTEM AGENTS RUN JSON
+# capture_record SYSTEM AGENTS RUN JSON [DAEMON_CPU_MS]
 capture_record() {
-  local sys=$1 n=$2 r=$3 json=$4 scen="${2}-agent"
+  local sys=$1 n=$2 r=$3 json=$4 scen="${2}-agent" cpu=${5:-}
   log "capture $sys x$n run $r: $json"
   echo "$json" >>"$RES/capture.jsonl"
   rec capture "$sys" "$scen" seconds "$r" "$(json_field "$json" seconds)" s
   rec capture "$sys" "$scen" mbps "$r" "$(json_field "$json" mbps)" MB/s
   rec capture "$sys" "$scen" start_command "$r" "$(json_field "$json" startCommandSeconds)" s
   rec capture "$sys" "$scen" bytes_total "$r" "$(json_field "$json" bytesTotal)" B
+  if [[ -n "$cpu" ]]; then
+    # The daemon's own CPU time for this run, per GiB captured: independent of what else the machine runs.
+    rec capture "$sys" "$scen" daemon_cpu_s "$r" "$(awk -v c="$cpu" 'BEGIN{printf "%.3f", c/1000}')" s
+    rec capture "$sys" "$scen" daemon_cpu_s_per_gib "$r" \
+      "$(awk -v c="$cpu" -v b="$(json_field "$json" bytesTotal)" 'BEGIN{printf "%.3f", (b > 0 ? c/1000/(b/1073741824) : 0)}')" s
+  fi
 }
 
 # capture_verify_file SYSTEM AGENTS RUN FILE... : byte count and sha256 of each log file.
@@ -38,10 +44,12 @@ capture_verify_files() {
 capture_harness_setup() { fresh_home "$OUT/capture/harness-$1"; }
 
 capture_harness_run() {
-  local n=$1 r=$2 home="$OUT/capture/harness-$1" json ids id got count sha want
+  local n=$1 r=$2 home="$OUT/capture/harness-$1" json ids id got count sha want pid c0
   want=$(capture_ref)
+  pid=$(daemon_pid "$home")
+  c0=$(cpu_ms "$pid")
   json=$(tool Capture harness "$HARNESS" "$home" "$n" "$CAPTURE_BYTES" "$CLASSES" "cap-h$n")
-  capture_record harness "$n" "$r" "$json"
+  capture_record harness "$n" "$r" "$json" "$(awk -v a="$c0" -v b="$(cpu_ms "$pid")" 'BEGIN{print b-a}')"
   ids=$(sed -E 's/.*"ids":\[([^]]*)\].*/\1/; s/[",]/ /g' <<<"$json")
   for id in $ids; do
     got=$(h --home "$home" show "$id" --json)
@@ -74,10 +82,12 @@ capture_supervisord_setup() {
 }
 
 capture_supervisord_run() {
-  local n=$1 r=$2 dir="$OUT/capture/supervisord-$1" json i files=()
+  local n=$1 r=$2 dir="$OUT/capture/supervisord-$1" json i files=() pid c0
   for i in $(seq "$n"); do rm -f "$dir/g$i.out"; files+=("$dir/g$i.out"); done
+  pid=$(cat "$dir/supervisord.pid")
+  c0=$(cpu_ms "$pid")
   json=$(tool Capture supervisord "$dir/supervisord.conf" "$n" "$CAPTURE_BYTES" "$dir" "cap-s$n")
-  capture_record supervisord "$n" "$r" "$json"
+  capture_record supervisord "$n" "$r" "$json" "$(awk -v a="$c0" -v b="$(cpu_ms "$pid")" 'BEGIN{print b-a}')"
   for i in $(seq "$n"); do
     check capture supervisord "${n}-agent" "$r" "status of g$i" EXITED \
       "$(sed -E 's/.*"status":\[([^]]*)\].*/\1/' <<<"$json" | tr -d '"' | cut -d, -f"$i")"
@@ -100,10 +110,12 @@ capture_pm2_setup() {
 }
 
 capture_pm2_run() {
-  local n=$1 r=$2 dir="$OUT/capture/pm2-$1" json i files=()
+  local n=$1 r=$2 dir="$OUT/capture/pm2-$1" json i files=() pid c0
   for i in $(seq "$n"); do rm -f "$dir/g$i.out"; files+=("$dir/g$i.out"); done
+  pid=$(cat "$dir/pm2home/pm2.pid")
+  c0=$(cpu_ms "$pid")
   json=$(PM2_HOME="$dir/pm2home" tool Capture pm2 "$dir/ecosystem.json" "$n" "$CAPTURE_BYTES" "$dir" "cap-p$n")
-  capture_record pm2 "$n" "$r" "$json"
+  capture_record pm2 "$n" "$r" "$json" "$(awk -v a="$c0" -v b="$(cpu_ms "$pid")" 'BEGIN{print b-a}')"
   for i in $(seq "$n"); do
     check capture pm2 "${n}-agent" "$r" "status of g$i" stopped \
       "$(sed -E 's/.*"status":\[([^]]*)\].*/\1/' <<<"$json" | tr -d '"' | cut -d, -f"$i")"

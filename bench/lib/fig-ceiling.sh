@@ -6,10 +6,10 @@
 #    OutputPump, ByteBudget, BatchWriter) with the daemon's defaults and with other tunables.
 # Round 0 of each JVM is its warm-up; rounds 1..RUNS are measured, the modes interleaved.
 
-CEILING_MODES=(store jdbc-schema jdbc-text jdbc-blob file)
+CEILING_MODES=(store store-existing jdbc-schema jdbc-text jdbc-blob file)
 # Peak RSS of each storing path, one JVM per mode and run, with a small heap (so that the JVM's
 # heap sizing does not hide the native memory): the store path against plain JDBC on its own schema.
-RSS_MODES=(store jdbc-schema jdbc-text file)
+RSS_MODES=(store store-existing jdbc-schema jdbc-text file)
 RSS_JVM=(-Xmx64m -XX:+UseSerialGC)
 # SOURCE:WINDOW_MS:BATCH_KIB:BUFFER_KIB; the first is the daemon's default configuration.
 PROBE_VARIANTS=(

@@ -268,9 +268,11 @@ public final class Report {
         }
         if (has("memory")) {
             double d = median(vals("memory", "harness (default JVM options)", "3-agent", "vmhwm_kib")) / 1024;
-            String best = bestMemory();
+            String others = systems("memory", "3-agent").stream().filter(x -> x.startsWith("harness ") && !x.contains("default"))
+                    .map(x -> f1(median(vals("memory", x, "3-agent", "vmhwm_kib")) / 1024) + " MiB with " + x.substring("harness ".length()))
+                    .collect(Collectors.joining("; "));
             body.add(List.of("Daemon peak RSS, 3 agents, " + mib(Double.parseDouble(m("memory", "bytes_total"))) + " in total", "≤ 256 MB",
-                    f1(d) + " MiB (default JVM options)" + (best.isEmpty() ? "" : "; " + best),
+                    f1(d) + " MiB as shipped (default JVM options)" + (others.isEmpty() ? "" : "; " + others),
                     "supervisord " + f1(median(vals("memory", "supervisord", "3-agent", "vmhwm_kib")) / 1024) + " MiB, pm2 "
                             + f1(median(vals("memory", "pm2", "3-agent", "vmhwm_kib")) / 1024) + " MiB", yes(d * 1.048576 <= 256)));
         }
@@ -295,21 +297,6 @@ public final class Report {
         return "pm2 lost bytes at exit in " + lost.size() + " of " + all + " log files (" + String.format("%,d", bytes) + " bytes in all)";
     }
 
-    String bestMemory() {
-        String best = "";
-        double bestV = Double.MAX_VALUE;
-        for (String s : systems("memory", "3-agent")) {
-            if (s.startsWith("harness ") && !s.contains("default")) {
-                double v = median(vals("memory", s, "3-agent", "vmhwm_kib"));
-                if (v < bestV) {
-                    bestV = v;
-                    best = s.substring("harness ".length());
-                }
-            }
-        }
-        return best.isEmpty() ? "" : f1(bestV / 1024) + " MiB with " + best;
-    }
-
     void machine(Map<String, String> env) {
         p("## Machine, versions, command");
         p("");
@@ -327,10 +314,10 @@ public final class Report {
         List<List<String>> loads = new ArrayList<>();
         for (String fig : List.of("capture", "follow", "cli", "store", "memory", "profile", "ceiling")) {
             if (meta.containsKey(fig)) {
-                loads.add(List.of(fig, m(fig, "date"), m(fig, "runs"), m(fig, "loadavg_before"), m(fig, "loadavg_after")));
+                loads.add(List.of(fig, m(fig, "date"), "`" + m(fig, "command") + "`", m(fig, "runs"), m(fig, "loadavg_before"), m(fig, "loadavg_after")));
             }
         }
-        table(List.of("figure", "started (UTC)", "measured runs", "load avg before (1/5/15 min)", "after"), loads);
+        table(List.of("figure", "started (UTC)", "by", "measured runs", "load avg before (1/5/15 min)", "after"), loads);
     }
 
     void capture() {
@@ -349,7 +336,9 @@ public final class Report {
         p("file, `Gen > file`. Three agents are three sessions/programs/apps started at once (three parallel");
         p("`harness start` commands; one `supervisorctl start g1 g2 g3`; one `pm2 start ecosystem.json`). MB/s");
         p("is 10^6 bytes of all agents per second of wall time. Each system has one daemon per scenario; run 0 is");
-        p("an untimed warm-up (shown as \"first run\"), then " + m("capture", "runs") + " measured runs.");
+        p("an untimed warm-up (shown as \"first run\"), then " + m("capture", "runs") + " measured runs. \"Daemon CPU\" is the user + system");
+        p("time the daemon process itself (harness daemon JVM, supervisord, pm2's God daemon) used during the run, per GiB");
+        p("captured, from `/proc/PID/stat`: unlike MB/s it does not depend on what else the shared machine is doing.");
         p("");
         for (String scen : List.of("1-agent", "3-agent")) {
             double sv = median(vals("capture", "supervisord", scen, "mbps"));
@@ -359,13 +348,15 @@ public final class Report {
                 if (mb.length == 0) {
                     continue;
                 }
+                double[] cpu = vals("capture", sys, scen, "daemon_cpu_s_per_gib");
                 body.add(List.of(label(sys), mmm(mb, 1), mmm(vals("capture", sys, scen, "seconds"), 2),
                         mmm(vals("capture", sys, scen, "start_command"), 2), f1(warmup("capture", sys, scen, "mbps")),
-                        f(median(mb) / sv, 2) + "×", checkSummary("capture", sys, scen)));
+                        f(median(mb) / sv, 2) + "×", cpu.length == 0 ? "–" : mmm(cpu, 2), checkSummary("capture", sys, scen)));
             }
             p("**" + scen.replace("-agent", scen.startsWith("1") ? " agent" : " agents at once") + "**");
             p("");
-            table(List.of("system", "MB/s", "seconds", "of which the start command", "first run MB/s", "vs supervisord", "checks"), body);
+            table(List.of("system", "MB/s", "seconds", "of which the start command", "first run MB/s", "vs supervisord",
+                    "daemon CPU s per GiB", "checks"), body);
         }
         p(pm2Detail());
         p("");
@@ -622,7 +613,8 @@ public final class Report {
         p("");
         List<List<String>> body = new ArrayList<>();
         Map<String, String> what = new LinkedHashMap<>();
-        what.put("store", "`OutputStore.appendBatch` (the daemon's writer, text as String)");
+        what.put("store", "`OutputStore.appendBatch` (the daemon's writer, text as String), database created by this store");
+        what.put("store-existing", "the same into a database that already existed (created and closed first)");
         what.put("jdbc-schema", "plain sqlite-jdbc into the harness's own schema (foreign keys on, the store's pragmas), text as String");
         what.put("jdbc-text", "plain sqlite-jdbc, a table of the same shape without the rest of the schema, text as String");
         what.put("jdbc-blob", "plain sqlite-jdbc, bytes bound as BLOB");

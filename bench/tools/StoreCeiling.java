@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * daemon's defaults: 64 KiB chunks, 4 MiB batches), into a fresh database in DIR.
  *
  * <ul>
- *   <li>{@code store}: through {@code OutputStore.appendBatch}, text as the daemon passes it (a String);
+ *   <li>{@code store}: through {@code OutputStore.appendBatch}, text as the daemon passes it (a String),
+ *       into a database this store creates; {@code store-existing}: the same into a database created
+ *       (and closed) first, as a daemon usually finds it;
  *   <li>{@code jdbc-text}: plain sqlite-jdbc into the same kind of table, WAL and synchronous=NORMAL,
  *       32 KiB pages, text bound as a String (what the store does, minus the store);
  *   <li>{@code jdbc-blob}: the same with the bytes bound as a BLOB (no String in between);
@@ -50,7 +52,8 @@ public final class StoreCeiling {
             String mode = args[i];
             long t0 = System.nanoTime();
             switch (mode) {
-                case "store" -> store(dir, data, total, chunk, batch);
+                case "store" -> store(dir, data, total, chunk, batch, false);
+                case "store-existing" -> store(dir, data, total, chunk, batch, true);
                 case "jdbc-text" -> jdbc(dir, data, total, chunk, batch, false);
                 case "jdbc-blob" -> jdbc(dir, data, total, chunk, batch, true);
                 case "file" -> file(dir, data, total, chunk);
@@ -84,7 +87,10 @@ public final class StoreCeiling {
         return out;
     }
 
-    private static void store(Path dir, byte[] data, long total, int chunk, int batch) {
+    private static void store(Path dir, byte[] data, long total, int chunk, int batch, boolean existing) {
+        if (existing) {
+            SqliteStores.open(HarnessHome.at(dir), Clock.systemUTC()).close(); // creates the database
+        }
         try (SqliteStores stores = SqliteStores.open(HarnessHome.at(dir), Clock.systemUTC())) {
             String id = stores.sessions().claimSlot(SessionSpec.of(List.of("ceiling"), "/")).id();
             stores.sessions().update(id, s -> s.toBuilder().status(SessionStatus.RUNNING).startedAt(Instant.now()).build());
