@@ -6,7 +6,7 @@
 #    OutputPump, ByteBudget, BatchWriter) with the daemon's defaults and with other tunables.
 # Round 0 of each JVM is its warm-up; rounds 1..RUNS are measured, the modes interleaved.
 
-CEILING_MODES=(store store-existing jdbc-schema jdbc-text jdbc-blob file)
+CEILING_MODES=(store store-existing jdbc-schema jdbc-schema-nockpt jdbc-text jdbc-blob file)
 # Peak RSS of each storing path, one JVM per mode and run, with a small heap (so that the JVM's
 # heap sizing does not hide the native memory): the store path against plain JDBC on its own schema.
 RSS_MODES=(store store-existing jdbc-schema jdbc-text file)
@@ -17,6 +17,7 @@ PROBE_VARIANTS=(
   read64:20:4096:8192
   nuprocess:20:16384:32768
   nuprocess:5:4096:8192
+  read64:20:16384:32768
 )
 
 fig_ceiling() {

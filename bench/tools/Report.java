@@ -616,6 +616,7 @@ public final class Report {
         what.put("store", "`OutputStore.appendBatch` (the daemon's writer, text as String), database created by this store");
         what.put("store-existing", "the same into a database that already existed (created and closed first)");
         what.put("jdbc-schema", "plain sqlite-jdbc into the harness's own schema (foreign keys on, the store's pragmas), text as String");
+        what.put("jdbc-schema-nockpt", "the same with `wal_autocheckpoint = 0` (no checkpoint on the writer's commits; the WAL grows)");
         what.put("jdbc-text", "plain sqlite-jdbc, a table of the same shape without the rest of the schema, text as String");
         what.put("jdbc-blob", "plain sqlite-jdbc, bytes bound as BLOB");
         what.put("file", "`FileChannel.write` of the same chunks");
@@ -682,6 +683,10 @@ public final class Report {
 
     String placeholder(String spec) {
         String[] a = spec.split("\\|", -1);
+        if (a[0].equals("jfr")) {
+            // jfr|kind|thread|method: that method's share of the thread's samples of that kind, in percent
+            return f(jfrShare(a[1], a[2], a[3]), 0);
+        }
         if (a[0].equals("ratio")) {
             // ratio|fig|sys|scen|metric|fig|sys|scen|metric|decimals
             double x = stat(a[1], a[2], a[3], a[4], "median");
@@ -691,6 +696,18 @@ public final class Report {
         double v = stat(a[0], a[1], a[2], a[3], a[4]);
         double scale = a.length > 6 && !a[6].isEmpty() ? Double.parseDouble(a[6]) : 1;
         return f(v * scale, a.length > 5 && !a[5].isEmpty() ? Integer.parseInt(a[5]) : 1);
+    }
+
+    double jfrShare(String kind, String thread, String method) {
+        try {
+            List<String[]> lines = Files.readAllLines(dir.resolve("profile-jfr.tsv")).stream().map(l -> l.split("\t"))
+                    .filter(x -> x.length == 4 && x[0].equals(kind) && x[1].equals(thread)).toList();
+            double all = lines.stream().filter(x -> x[2].equals("*")).mapToDouble(x -> Double.parseDouble(x[3])).sum();
+            double sel = lines.stream().filter(x -> x[2].equals(method)).mapToDouble(x -> Double.parseDouble(x[3])).sum();
+            return all == 0 ? Double.NaN : 100 * sel / all;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
     }
 
     double stat(String fig, String sys, String scen, String metric, String stat) {

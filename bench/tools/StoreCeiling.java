@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  *   <li>{@code jdbc-blob}: the same with the bytes bound as a BLOB (no String in between);
  *   <li>{@code jdbc-schema}, {@code jdbc-schema-nofk}: plain sqlite-jdbc into the harness's own schema
  *       (made by {@code SqliteStores}, then closed), with the store's pragmas, with and without
- *       foreign keys enforced;
+ *       foreign keys enforced; {@code jdbc-schema-nockpt}: with foreign keys, but no automatic
+ *       checkpoint (the WAL just grows), which bounds what moving checkpoints off the writer's
+ *       commit could gain;
  *   <li>{@code file}: FileChannel writes of the same bytes (the disk's own limit for this data).
  * </ul>
  * Prints one line of JSON per mode.
@@ -57,8 +59,9 @@ public final class StoreCeiling {
                 case "jdbc-text" -> jdbc(dir, data, total, chunk, batch, false);
                 case "jdbc-blob" -> jdbc(dir, data, total, chunk, batch, true);
                 case "file" -> file(dir, data, total, chunk);
-                case "jdbc-schema" -> jdbcSchema(dir, data, total, chunk, batch, true);
-                case "jdbc-schema-nofk" -> jdbcSchema(dir, data, total, chunk, batch, false);
+                case "jdbc-schema" -> jdbcSchema(dir, data, total, chunk, batch, true, true);
+                case "jdbc-schema-nofk" -> jdbcSchema(dir, data, total, chunk, batch, false, true);
+                case "jdbc-schema-nockpt" -> jdbcSchema(dir, data, total, chunk, batch, true, false);
                 default -> throw new IllegalArgumentException(mode);
             }
             double s = (System.nanoTime() - t0) / 1e9;
@@ -160,7 +163,8 @@ public final class StoreCeiling {
         }
     }
 
-    private static void jdbcSchema(Path dir, byte[] data, long total, int chunk, int batch, boolean fk) throws Exception {
+    private static void jdbcSchema(Path dir, byte[] data, long total, int chunk, int batch, boolean fk, boolean checkpoint)
+            throws Exception {
         String id;
         try (SqliteStores stores = SqliteStores.open(HarnessHome.at(dir), Clock.systemUTC())) {
             id = stores.sessions().claimSlot(SessionSpec.of(List.of("ceiling"), "/")).id();
@@ -173,6 +177,9 @@ public final class StoreCeiling {
                 st.execute("PRAGMA cache_size = -16384");
                 st.execute("PRAGMA journal_size_limit = 67108864");
                 st.execute("PRAGMA foreign_keys = " + (fk ? "ON" : "OFF"));
+                if (!checkpoint) {
+                    st.execute("PRAGMA wal_autocheckpoint = 0"); // as if another thread checkpointed
+                }
             }
             c.setAutoCommit(false);
             try (PreparedStatement ins = c.prepareStatement(
