@@ -36,6 +36,7 @@ fig_ceiling() {
     r=$((i / ${#CEILING_MODES[@]} + FIRST_RUN))
     log "ceiling round $r: $line"
     rec ceiling "$mode" store mbps "$r" "$(json_field "$line" mbps)" MB/s
+    rec ceiling "$mode" store cpu_s_per_gib "$r" "$(json_field "$line" cpuSecondsPerGiB)" s
     i=$((i + 1))
   done < <(tool StoreCeiling "$dir/store" "$CAPTURE_BYTES" 65536 4194304 "${args[@]}")
 
@@ -48,6 +49,7 @@ fig_ceiling() {
     r=$((i / ${#PROBE_VARIANTS[@]} + FIRST_RUN))
     log "probe round $r: $line"
     rec ceiling "$mode" probe mbps "$r" "$(json_field "$line" mbps)" MB/s
+    rec ceiling "$mode" probe cpu_s_per_gib "$r" "$(json_field "$line" cpuSecondsPerGiB)" s
     rec ceiling "$mode" probe batches "$r" "$(json_field "$line" batches)" n
     rec ceiling "$mode" probe backpressure_waits "$r" "$(json_field "$line" backpressureWaits)" n
     check ceiling harness "probe $mode" "$r" "bytes stored" "$CAPTURE_BYTES" "$(json_field "$line" stored)"

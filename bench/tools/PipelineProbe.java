@@ -61,6 +61,7 @@ public final class PipelineProbe {
                         Clock.systemUTC());
                 List<String> argv = List.of("java", "-cp", classes, "Gen", Long.toString(total));
                 long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
                 if (source.equals("nuprocess")) {
                     CountDownLatch done = new CountDownLatch(1);
                     NuProcessBuilder b = new NuProcessBuilder(argv);
@@ -95,16 +96,23 @@ public final class PipelineProbe {
                 }
                 writer.flush().get(10, TimeUnit.MINUTES);
                 double s = (System.nanoTime() - t0) / 1e9;
+                double cpu = (processCpuNanos() - c0) / 1e9; // this JVM only: reader, writer, JIT, GC; not the agent
                 BatchWriter.Stats st = writer.stats();
                 writer.close();
                 long stored = stores.outputs().size(id).bytes();
                 System.out.printf("{\"variant\":\"%s\",\"bytes\":%d,\"stored\":%d,\"seconds\":%.4f,\"mbps\":%.2f,"
-                                + "\"batches\":%d,\"chunks\":%d,\"backpressureWaits\":%d}%n",
-                        args[i], total, stored, s, total / 1e6 / s, st.batches(), st.chunks(), gauge.waitsStarted());
+                                + "\"cpuSeconds\":%.4f,\"cpuSecondsPerGiB\":%.4f,\"batches\":%d,\"chunks\":%d,\"backpressureWaits\":%d}%n",
+                        args[i], total, stored, s, total / 1e6 / s, cpu, cpu / (total / 1073741824.0), st.batches(), st.chunks(),
+                        gauge.waitsStarted());
             }
         }
         clean(dir);
         System.exit(0);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void clean(Path dir) throws Exception {

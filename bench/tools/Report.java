@@ -622,9 +622,11 @@ public final class Report {
         what.put("file", "`FileChannel.write` of the same chunks");
         for (var e : what.entrySet()) {
             double[] rss = Arrays.stream(vals("ceiling", e.getKey(), "rss", "rss_kib")).map(v -> v / 1024).toArray();
-            body.add(List.of(e.getValue(), mmm(vals("ceiling", e.getKey(), "store", "mbps"), 1), rss.length == 0 ? "–" : mmm(rss, 1)));
+            double[] cpu = vals("ceiling", e.getKey(), "store", "cpu_s_per_gib");
+            body.add(List.of(e.getValue(), mmm(vals("ceiling", e.getKey(), "store", "mbps"), 1), cpu.length == 0 ? "–" : mmm(cpu, 2),
+                    rss.length == 0 ? "–" : mmm(rss, 1)));
         }
-        table(List.of("path", "MB/s", "peak RSS MiB (own JVM, `" + m("ceiling", "rss_jvm") + "`)"), body);
+        table(List.of("path", "MB/s", "CPU s per GiB (the storing thread)", "peak RSS MiB (own JVM, `" + m("ceiling", "rss_jvm") + "`)"), body);
         p("**Capturing a real process** (`PipelineProbe`: the supervisor's own classes — NuProcess, `NuProcessBridge`,");
         p("`OutputPump`, `ByteBudget`, `BatchWriter` — with the tunables exposed; `window` = batch window, `batch` =");
         p("batch size that commits early, `buffer` = per-session backpressure budget):");
@@ -636,10 +638,13 @@ public final class Report {
             if (v.equals(systems("ceiling", "probe").get(0))) {
                 src += " (the daemon's defaults)";
             }
+            double[] cpu = vals("ceiling", v, "probe", "cpu_s_per_gib");
             body.add(List.of(src, a[1] + " ms", a[2] + " KiB", a[3] + " KiB", mmm(vals("ceiling", v, "probe", "mbps"), 1),
+                    cpu.length == 0 ? "–" : mmm(cpu, 2),
                     f(median(vals("ceiling", v, "probe", "batches")), 0), f(median(vals("ceiling", v, "probe", "backpressure_waits")), 0)));
         }
-        table(List.of("source", "window", "batch", "buffer", "MB/s", "batches", "backpressure waits"), body);
+        table(List.of("source", "window", "batch", "buffer", "MB/s", "CPU s per GiB (the JVM, not the agent)", "batches",
+                "backpressure waits"), body);
         List<String> tiny = systems("ceiling", "tiny");
         if (!tiny.isEmpty()) {
             p("**A 100-byte agent** (same probe): milliseconds from spawn until its output is committed and the source has");
