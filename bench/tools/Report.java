@@ -688,6 +688,11 @@ public final class Report {
 
     String placeholder(String spec) {
         String[] a = spec.split("\\|", -1);
+        if (a[0].equals("calc")) {
+            // calc|decimals|expression: + - * / and parentheses over numbers and [fig/sys/scen/metric/stat] terms
+            // (or [meta/fig/key]); for derived figures such as "seconds saved", always from measured values.
+            return f(new Calc(spec.substring(spec.indexOf('|', 5) + 1)).eval(), Integer.parseInt(a[1]));
+        }
         if (a[0].equals("jfr")) {
             // jfr|kind|thread|method: that method's share of the thread's samples of that kind, in percent
             return f(jfrShare(a[1], a[2], a[3]), 0);
@@ -701,6 +706,92 @@ public final class Report {
         double v = stat(a[0], a[1], a[2], a[3], a[4]);
         double scale = a.length > 6 && !a[6].isEmpty() ? Double.parseDouble(a[6]) : 1;
         return f(v * scale, a.length > 5 && !a[5].isEmpty() ? Integer.parseInt(a[5]) : 1);
+    }
+
+    /** A tiny recursive-descent evaluator for the calc placeholder. */
+    final class Calc {
+        private final String in;
+        private int at;
+
+        Calc(String in) {
+            this.in = in;
+        }
+
+        double eval() {
+            double v = sum();
+            skip();
+            if (at != in.length()) {
+                throw new IllegalArgumentException("calc: unexpected '" + in.substring(at) + "' in " + in);
+            }
+            return v;
+        }
+
+        private double sum() {
+            double v = product();
+            while (true) {
+                skip();
+                if (peek('+')) {
+                    at++;
+                    v += product();
+                } else if (peek('-')) {
+                    at++;
+                    v -= product();
+                } else {
+                    return v;
+                }
+            }
+        }
+
+        private double product() {
+            double v = atom();
+            while (true) {
+                skip();
+                if (peek('*')) {
+                    at++;
+                    v *= atom();
+                } else if (peek('/')) {
+                    at++;
+                    v /= atom();
+                } else {
+                    return v;
+                }
+            }
+        }
+
+        private double atom() {
+            skip();
+            if (peek('(')) {
+                at++;
+                double v = sum();
+                skip();
+                at++; // ')'
+                return v;
+            }
+            if (peek('[')) {
+                int end = in.indexOf(']', at);
+                String[] t = in.substring(at + 1, end).split("/");
+                at = end + 1;
+                if (t[0].equals("meta")) {
+                    return Double.parseDouble(m(t[1], t[2]));
+                }
+                return stat(t[0], t[1], t[2], t[3], t[4]);
+            }
+            int start = at;
+            while (at < in.length() && (Character.isDigit(in.charAt(at)) || in.charAt(at) == '.')) {
+                at++;
+            }
+            return Double.parseDouble(in.substring(start, at));
+        }
+
+        private boolean peek(char c) {
+            return at < in.length() && in.charAt(at) == c;
+        }
+
+        private void skip() {
+            while (at < in.length() && in.charAt(at) == ' ') {
+                at++;
+            }
+        }
     }
 
     double jfrShare(String kind, String thread, String method) {
