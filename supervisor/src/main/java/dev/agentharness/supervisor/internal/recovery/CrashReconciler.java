@@ -10,6 +10,7 @@ import dev.agentharness.core.store.SessionStore;
 import dev.agentharness.supervisor.ReconcileReport;
 import dev.agentharness.supervisor.ReconcileReport.Finding;
 import dev.agentharness.supervisor.internal.lifecycle.StatusRecorder;
+import dev.agentharness.supervisor.internal.process.HarnessEnvironment;
 import dev.agentharness.supervisor.internal.process.ProcInspector;
 import dev.agentharness.supervisor.internal.process.ProcStat;
 import dev.agentharness.supervisor.internal.process.ProcessGroupSignaller;
@@ -19,7 +20,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -31,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * row that no live supervisor owns ends {@code crashed}, and its slot is free again:
  *
  * <ul>
- *   <li>no pid recorded: the harness died while spawning ({@link Finding#NEVER_STARTED});</li>
+ *   <li>no pid recorded: the harness died while spawning. If a process carrying the session's id
+ *       ({@code HARNESS_SESSION_ID}) exists, the spawn got that far: its group is terminated
+ *       ({@link Finding#ORPHAN_TERMINATED}); otherwise {@link Finding#NEVER_STARTED};</li>
  *   <li>the process is gone ({@link Finding#PROCESS_GONE}); leftovers of its group, if any, are
  *       terminated;</li>
  *   <li>the process is alive and really the agent, pid AND start time match: its output pipes died
@@ -48,6 +53,8 @@ public final class CrashReconciler {
     static final Duration ORPHAN_GRACE = Duration.ofSeconds(2);
     private static final Duration KILL_WAIT = Duration.ofSeconds(2);
     private static final long POLL_MS = 25;
+    /** How long a spawned agent found without a recorded pid may take to become its own group leader. */
+    private static final Duration SETSID_WAIT = Duration.ofSeconds(1);
 
     private final SessionStore sessions;
     private final StatusRecorder recorder;
@@ -93,34 +100,77 @@ public final class CrashReconciler {
 
     private Plan plan(Session row) {
         if (row.pid() == null) {
-            return new Plan(row, Finding.NEVER_STARTED, null, "the harness stopped before the agent was spawned");
+            // The harness may have died after spawning but before recording the pid: find the agent by its session id.
+            List<ProcessIdentity> spawned = groupsCarrying(row.id());
+            if (!spawned.isEmpty()) {
+                return new Plan(row, Finding.ORPHAN_TERMINATED, spawned,
+                        "orphaned by a harness crash before its pid was recorded");
+            }
+            return new Plan(row, Finding.NEVER_STARTED, List.of(), "the harness stopped before the agent was spawned");
         }
         int pid = row.pid();
         Optional<ProcStat> stat = proc.stat(pid);
         Long recorded = row.pidStartTime();
         if (stat.isEmpty() || stat.get().hasExited()) {
             if (recorded != null && pid > 1 && !proc.liveGroupMembers(pid, pid, recorded).isEmpty()) {
-                return new Plan(row, Finding.PROCESS_GONE, new ProcessIdentity(pid, recorded),
+                return new Plan(row, Finding.PROCESS_GONE, List.of(new ProcessIdentity(pid, recorded)),
                         "process gone after a harness crash; leftovers of its group were terminated");
             }
-            return new Plan(row, Finding.PROCESS_GONE, null, "process gone: it ended while no harness was watching it");
+            return new Plan(row, Finding.PROCESS_GONE, List.of(), "process gone: it ended while no harness was watching it");
         }
         if (recorded == null) {
-            return new Plan(row, Finding.PID_RECYCLED, null,
+            return new Plan(row, Finding.PID_RECYCLED, List.of(),
                     "pid " + pid + " is alive but cannot be verified (no start time recorded); left it alone");
         }
         if (stat.get().startTime() != recorded) {
-            return new Plan(row, Finding.PID_RECYCLED, null, "pid " + pid + " now belongs to another process; left it alone");
+            return new Plan(row, Finding.PID_RECYCLED, List.of(), "pid " + pid + " now belongs to another process; left it alone");
         }
-        return new Plan(row, Finding.ORPHAN_TERMINATED, new ProcessIdentity(pid, recorded), "orphaned by a harness crash");
+        return new Plan(row, Finding.ORPHAN_TERMINATED, List.of(new ProcessIdentity(pid, recorded)), "orphaned by a harness crash");
+    }
+
+    /**
+     * The process groups led by processes that carry the session's id in their environment (the
+     * agent, once it has run setsid, and anything it started). A process that has not become its own
+     * group leader yet is given a moment to; one that never does is left alone, since its group is
+     * not the agent's to end.
+     */
+    private List<ProcessIdentity> groupsCarrying(String sessionId) {
+        long deadline = System.nanoTime() + SETSID_WAIT.toNanos();
+        while (true) {
+            List<ProcStat> carriers = proc.withEnvironment(HarnessEnvironment.SESSION_ID, sessionId);
+            Map<Integer, ProcessIdentity> leaders = new LinkedHashMap<>();
+            boolean pending = false;
+            for (ProcStat p : carriers) {
+                if (p.pgrp() == p.pid() && p.pid() > 1) {
+                    leaders.put(p.pid(), new ProcessIdentity(p.pid(), p.startTime()));
+                }
+            }
+            for (ProcStat p : carriers) {
+                pending |= !leaders.containsKey(p.pgrp());
+            }
+            if (!pending || System.nanoTime() > deadline) {
+                if (pending) {
+                    LOG.warn("session {}: a process carrying its id never led its own process group; left it alone", sessionId);
+                }
+                return new ArrayList<>(leaders.values());
+            }
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ArrayList<>(leaders.values());
+            }
+        }
     }
 
     /** TERM every group to terminate, wait for them together, then KILL what is left. */
     private void terminate(List<Plan> plans) {
         List<ProcessIdentity> groups = new ArrayList<>();
         for (Plan p : plans) {
-            if (p.group != null && p.group.pid() > 1) {
-                groups.add(p.group);
+            for (ProcessIdentity g : p.groups) {
+                if (g.pid() > 1) {
+                    groups.add(g);
+                }
             }
         }
         if (groups.isEmpty()) {
@@ -164,7 +214,7 @@ public final class CrashReconciler {
         return !proc.isAlive(g) && proc.liveGroupMembers(g.pid(), g.pid(), g.startTime()).isEmpty();
     }
 
-    /** @param group the group to terminate, or null to leave everything alone */
-    private record Plan(Session row, Finding finding, ProcessIdentity group, String reason) {
+    /** @param groups the groups to terminate; empty to leave everything alone */
+    private record Plan(Session row, Finding finding, List<ProcessIdentity> groups, String reason) {
     }
 }
