@@ -173,6 +173,36 @@ class CrashRecoveryTest {
         }
     }
 
+    /**
+     * Regression (torture crash loop): the same, when the agent itself had already exited and only a
+     * child of it lived on in its process group, carrying the session's id.
+     */
+    @Test
+    void spawnedButUnrecordedAgentsLeftoverChildSurvivesACrash() throws Exception {
+        String id = "01LEFTOVER0000000000000000";
+        ProcessBuilder agent = new ProcessBuilder("setsid", "sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!");
+        agent.environment().put("HARNESS_SESSION_ID", id);
+        Process p = agent.start();
+        int child = Integer.parseInt(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        int pgid = (int) p.pid();
+        try {
+            assertEquals(pgid, proc.stat(child).orElseThrow().pgrp(), "the child stayed in the agent's group");
+            try (TestHarness h = TestHarness.open(dir, Clock.systemUTC(), TestHarness.fastConfig())) {
+                Session row = h.stores.sessions().create(Session.starting(id,
+                        SessionSpec.of(List.of("sh"), dir.toString()).withName("leftover"), 2, Instant.now()));
+
+                ReconcileReport report = h.supervisor.start();
+
+                assertEquals(Finding.PROCESS_GONE, report.items().get(0).finding(), report.toString());
+                assertEquals(SessionStatus.CRASHED, h.session(row.id()).status());
+                await(() -> proc.stat(child).filter(s -> !s.hasExited()).isEmpty(), "the leftover child to be terminated");
+            }
+        } finally {
+            new ProcessBuilder("kill", "-KILL", Integer.toString(child)).start().waitFor();
+        }
+    }
+
     @Test
     void aProcessThatDiedWhileNoHarnessWatchedIsProcessGone() throws Exception {
         Process gone = new ProcessBuilder("true").start();

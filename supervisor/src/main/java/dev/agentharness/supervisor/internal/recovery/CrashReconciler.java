@@ -101,10 +101,14 @@ public final class CrashReconciler {
     private Plan plan(Session row) {
         if (row.pid() == null) {
             // The harness may have died after spawning but before recording the pid: find the agent by its session id.
-            List<ProcessIdentity> spawned = groupsCarrying(row.id());
-            if (!spawned.isEmpty()) {
-                return new Plan(row, Finding.ORPHAN_TERMINATED, spawned,
+            Carriers spawned = groupsCarrying(row.id());
+            if (spawned.leaderAlive()) {
+                return new Plan(row, Finding.ORPHAN_TERMINATED, spawned.groups(),
                         "orphaned by a harness crash before its pid was recorded");
+            }
+            if (!spawned.groups().isEmpty()) {
+                return new Plan(row, Finding.PROCESS_GONE, spawned.groups(),
+                        "process gone after a harness crash before its pid was recorded; leftovers of its group were terminated");
             }
             return new Plan(row, Finding.NEVER_STARTED, List.of(), "the harness stopped before the agent was spawned");
         }
@@ -129,38 +133,63 @@ public final class CrashReconciler {
     }
 
     /**
-     * The process groups led by processes that carry the session's id in their environment (the
-     * agent, once it has run setsid, and anything it started). A process that has not become its own
-     * group leader yet is given a moment to; one that never does is left alone, since its group is
-     * not the agent's to end.
+     * The process groups of the processes that carry the session's id in their environment (the
+     * agent, once it has run setsid, and anything it started): a group the agent leads, or one whose
+     * leader is gone and whose every live member carries the id. A process still in some other group
+     * (the dead harness's, which may hold unrelated processes) is given a moment to become its own
+     * leader; if it never does, that group is left alone.
      */
-    private List<ProcessIdentity> groupsCarrying(String sessionId) {
+    private Carriers groupsCarrying(String sessionId) {
         long deadline = System.nanoTime() + SETSID_WAIT.toNanos();
+        int ownGroup = proc.stat((int) ProcessHandle.current().pid()).map(ProcStat::pgrp).orElse(-1);
         while (true) {
             List<ProcStat> carriers = proc.withEnvironment(HarnessEnvironment.SESSION_ID, sessionId);
-            Map<Integer, ProcessIdentity> leaders = new LinkedHashMap<>();
+            Map<Integer, ProcStat> byPid = new LinkedHashMap<>();
+            carriers.forEach(c -> byPid.put(c.pid(), c));
+            Map<Integer, ProcessIdentity> groups = new LinkedHashMap<>();
+            boolean leaderAlive = false;
             boolean pending = false;
-            for (ProcStat p : carriers) {
-                if (p.pgrp() == p.pid() && p.pid() > 1) {
-                    leaders.put(p.pid(), new ProcessIdentity(p.pid(), p.startTime()));
+            for (ProcStat c : carriers) {
+                int pgid = c.pgrp();
+                if (groups.containsKey(pgid)) {
+                    continue;
                 }
-            }
-            for (ProcStat p : carriers) {
-                pending |= !leaders.containsKey(p.pgrp());
+                ProcStat leader = byPid.get(pgid);
+                if (pgid <= 1 || pgid == ownGroup) {
+                    pending = true;
+                } else if (leader != null) {
+                    groups.put(pgid, new ProcessIdentity(pgid, leader.startTime()));
+                    leaderAlive = true;
+                } else if (proc.stat(pgid).filter(s -> !s.hasExited()).isEmpty()) {
+                    List<ProcStat> members = proc.liveGroupMembers(pgid, -1, 0);
+                    if (members.stream().allMatch(m -> byPid.containsKey(m.pid()))) {
+                        long earliest = members.stream().mapToLong(ProcStat::startTime).min().orElse(c.startTime());
+                        groups.put(pgid, new ProcessIdentity(pgid, earliest));
+                    } else {
+                        pending = true;
+                    }
+                } else {
+                    pending = true;
+                }
             }
             if (!pending || System.nanoTime() > deadline) {
                 if (pending) {
-                    LOG.warn("session {}: a process carrying its id never led its own process group; left it alone", sessionId);
+                    LOG.warn("session {}: a process carrying its id is in a process group not its own; left that group alone",
+                            sessionId);
                 }
-                return new ArrayList<>(leaders.values());
+                return new Carriers(new ArrayList<>(groups.values()), leaderAlive);
             }
             try {
                 Thread.sleep(POLL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new ArrayList<>(leaders.values());
+                return new Carriers(new ArrayList<>(groups.values()), leaderAlive);
             }
         }
+    }
+
+    /** @param leaderAlive whether a group's leader (the agent itself) still runs */
+    private record Carriers(List<ProcessIdentity> groups, boolean leaderAlive) {
     }
 
     /** TERM every group to terminate, wait for them together, then KILL what is left. */
