@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashLoopTortureIT {
     /** Per agent: fast enough to have every write size in flight, slow enough to keep the database small. */
     private static final long RATE = 1 << 20;
-    private static final int MAX_WRITE_MS = 1000;
+    private static final int MAX_WRITE_MS = 800;
 
     @TempDir
     Path tmp;

@@ -2,6 +2,8 @@ package dev.agentharness.cli.torture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.agentharness.cli.it.HarnessProcesses;
+import dev.agentharness.cli.it.Result;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,6 +40,54 @@ final class Torture {
                 "-Xlog:disable", "-cp", testClasses().toString(), Generator.class.getName(),
                 Long.toString(seed), Long.toString(bytesPerSecond), Long.toString(seconds), countFile, mode));
         return cmd;
+    }
+
+    /** The command line that runs {@link Emitter} in {@code mode}. */
+    static List<String> emitter(String mode) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-Xmx64m", "-XX:-UsePerfData", "-Xshare:auto", "-Xlog:disable", "-cp", testClasses().toString(),
+                Emitter.class.getName(), mode);
+    }
+
+    /** Starts {@code harness daemon} in the foreground (as a child of the test) and waits until it answers. */
+    static HarnessProcesses.Background startDaemon(HarnessProcesses harness) {
+        HarnessProcesses.Background daemon = harness.start("daemon");
+        Path socket = harness.home.resolve("harness.sock");
+        HarnessProcesses.awaitTrue("the daemon to answer", FUNCTIONAL,
+                () -> Control.ping(socket).isPresent() || !daemon.process.isAlive());
+        if (!daemon.process.isAlive()) {
+            throw new AssertionError("the daemon did not start: " + daemon.stderrSoFar());
+        }
+        return daemon;
+    }
+
+    /** Runs harness commands, up to three at a time, and returns their results in order. */
+    static List<Result> runAll(HarnessProcesses harness, List<List<String>> commands) {
+        return runAll(harness, commands, 3);
+    }
+
+    static List<Result> runAll(HarnessProcesses harness, List<List<String>> commands, int parallel) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        try {
+            List<java.util.concurrent.Future<Result>> futures = new ArrayList<>();
+            for (List<String> c : commands) {
+                futures.add(pool.submit(() -> harness.run(c.toArray(String[]::new))));
+            }
+            List<Result> results = new ArrayList<>();
+            for (java.util.concurrent.Future<Result> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Error err ? err : new AssertionError(e.getCause());
+                }
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static Path testClasses() {
