@@ -27,6 +27,8 @@ public final class HarnessCli {
 
     public int run(String... args) {
         String chosen = commandName(args);
+        // Before any thread can create a logger (the store prefetch does): slf4j-simple reads its settings once.
+        Logging.configure("daemon".equals(chosen), debugRequested(args, chosen));
         StoreOpener opener = new StoreOpener(env.clock());
         GlobalOptions global = new GlobalOptions();
         try (StorePrefetch prefetch = StorePrefetch.startFor(chosen, args, env.env(), opener)) {
@@ -50,10 +52,6 @@ public final class HarnessCli {
         PrintWriter err = new PrintWriter(env.err(), true);
         cl.setOut(env.out());
         cl.setErr(err);
-        cl.setExecutionStrategy(parsed -> {
-            Logging.configure(isDaemon(parsed), global.debug());
-            return new CommandLine.RunLast().execute(parsed);
-        });
         cl.setParameterExceptionHandler((ex, arguments) -> usageError(ex, err));
         cl.setExecutionExceptionHandler((ex, command, parsed) -> {
             env.flush();
@@ -95,8 +93,27 @@ public final class HarnessCli {
         return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
     }
 
-    private static boolean isDaemon(CommandLine.ParseResult parsed) {
-        return parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("daemon");
+    /**
+     * Whether {@code --debug} is among harness's own options: before {@code --}, and for start and
+     * run before the agent's command line begins.
+     */
+    static boolean debugRequested(String[] args, String chosen) {
+        boolean afterCommand = false;
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--debug")) {
+                return true;
+            }
+            if (!arg.startsWith("-")) {
+                if (afterCommand && AGENT_COMMANDS.contains(chosen)) {
+                    return false;
+                }
+                afterCommand = afterCommand || arg.equals(chosen);
+            }
+        }
+        return false;
     }
 
     private static int usageError(ParameterException ex, PrintWriter err) {

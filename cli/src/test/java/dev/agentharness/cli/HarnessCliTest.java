@@ -144,6 +144,22 @@ class HarnessCliTest {
     }
 
     @Test
+    void prefetchFindsTheHomeWhereverItIsGiven() {
+        assertEquals("/a", StorePrefetch.homeOption(new String[] {"--home", "/a", "ps"}));
+        assertEquals("/b", StorePrefetch.homeOption(new String[] {"tail", "x", "--home=/b"}));
+        assertNull(StorePrefetch.homeOption(new String[] {"tail", "x", "--", "--home", "/c"}));
+        assertNull(StorePrefetch.homeOption(new String[] {"ps"}));
+    }
+
+    @Test
+    void debugIsHarnessOptionOnlyBeforeTheAgentCommand() {
+        assertTrue(HarnessCli.debugRequested(new String[] {"--debug", "ps"}, "ps"));
+        assertTrue(HarnessCli.debugRequested(new String[] {"tail", "x", "--debug"}, "tail"));
+        assertFalse(HarnessCli.debugRequested(new String[] {"run", "tool", "--debug"}, "run"));
+        assertFalse(HarnessCli.debugRequested(new String[] {"start", "--", "tool", "--debug"}, "start"));
+    }
+
+    @Test
     void commandNameSkipsGlobalOptions() {
         assertEquals("ps", HarnessCli.commandName(new String[] {"--home", "ps", "ps"}));
         assertEquals("tail", HarnessCli.commandName(new String[] {"--debug", "tail", "x"}));

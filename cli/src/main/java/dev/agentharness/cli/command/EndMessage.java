@@ -12,7 +12,9 @@ final class EndMessage {
         if (s.exitCode() != null) {
             b.append(" (exit ").append(s.exitCode()).append(')');
         }
-        if (s.reason() != null && !s.reason().isBlank()) {
+        // "exited with code 7" would only repeat the exit code just printed.
+        boolean onlyRepeatsExitCode = s.exitCode() != null && ("exited with code " + s.exitCode()).equals(s.reason());
+        if (s.reason() != null && !s.reason().isBlank() && !onlyRepeatsExitCode) {
             b.append(": ").append(s.reason().strip().replaceAll("\\s*[\\r\\n]+\\s*", "; "));
         }
         return b.toString();

@@ -55,6 +55,7 @@ public final class HarnessCommand implements Callable<Integer> {
         m.put("ps", PsCommand.class);
         m.put("show", ShowCommand.class);
         m.put("tail", TailCommand.class);
+        m.put("wait", WaitCommand.class);
         m.put("send", SendCommand.class);
         m.put("stop", StopCommand.class);
         m.put("pause", PauseCommand.class);

@@ -8,7 +8,6 @@ import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.SessionSpec;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,9 +128,7 @@ public final class WireSpec {
         if (!node.isObject()) {
             throw new BadRequestException("field 'env' must be an object of strings");
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> e = fields.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new BadRequestException("field 'env' must be an object of strings");
             }

@@ -105,7 +105,7 @@ public final class HarnessProcesses {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(scratch.toFile());
         Map<String, String> env = pb.environment();
         env.remove("HARNESS_HOME");
-        env.put("HARNESS_DAEMON_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m");
+        env.put("HARNESS_DAEMON_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
         return pb;
     }
 
@@ -289,14 +289,22 @@ public final class HarnessProcesses {
             // The database may be the thing a test broke; the pids below still get cleaned up.
         }
         if (daemonAlive()) {
-            try {
-                run(null, Duration.ofSeconds(60), "shutdown", "--timeout", "45s");
-            } catch (AssertionError e) {
-                // Killed below.
+            // SIGTERM takes the same clean shutdown path as harness shutdown, without another JVM.
+            long pid = daemonPid().getAsLong();
+            agentPids.addAll(ProcessHandle.of(pid).map(h -> h.descendants().map(ProcessHandle::pid).toList()).orElse(List.of()));
+            kill(pid, "TERM");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+            while (alive(pid) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
-        }
-        if (daemonAlive()) {
-            kill(daemonPid().getAsLong(), "KILL");
+            if (alive(pid)) {
+                kill(pid, "KILL");
+            }
         }
         for (long pid : agentPids) {
             if (alive(pid)) {

@@ -20,7 +20,7 @@ class LauncherIT extends HarnessIT {
     private ProcessBuilder shell(Path dir, String line) {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", line).directory(dir.toFile());
         pb.environment().put("HARNESS_HOME", harness.home.toString());
-        pb.environment().put("HARNESS_DAEMON_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m");
+        pb.environment().put("HARNESS_DAEMON_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
         return pb;
     }
 
