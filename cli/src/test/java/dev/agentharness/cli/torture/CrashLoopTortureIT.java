@@ -84,7 +84,7 @@ class CrashLoopTortureIT {
     }
 
     private void loop() {
-        tally.put("iterations", Torture.ITERATIONS);
+        tally.put("iterations", Torture.ITERATIONS).put("sessionsNotAPrefix", 0).put("agentProcessesSurvived", 0);
         startDaemon();
         for (int i = 0; i < Torture.ITERATIONS; i++) {
             round(i);
@@ -252,7 +252,13 @@ class CrashLoopTortureIT {
         try (StoreReader db = StoreReader.open(db())) {
             db.sessions().stream().filter(StoreReader.Row::active).forEach(r -> running.add(r.id()));
         }
-        HarnessProcesses.awaitTrue("the agents of crashed sessions to be gone", Duration.ofSeconds(15), () -> strays(running).isEmpty());
+        try {
+            HarnessProcesses.awaitTrue("the agents of crashed sessions to be gone", Duration.ofSeconds(15),
+                    () -> strays(running).isEmpty());
+        } catch (AssertionError e) {
+            tally.add("agentProcessesSurvived", strays(running).size());
+            throw e;
+        }
     }
 
     private List<String> strays(Set<String> running) {

@@ -63,7 +63,7 @@ class SoakTortureIT {
         System.out.println("soak: " + Torture.SOAK_SECONDS + " s, seed " + Torture.SEED);
         Throwable failure = null;
         try {
-            assertTimeoutPreemptively(Duration.ofSeconds(180 + 2L * Torture.SOAK_SECONDS), this::soak);
+            assertTimeoutPreemptively(Duration.ofSeconds(240 + 4L * Torture.SOAK_SECONDS), this::soak);
         } catch (Throwable t) {
             failure = t;
             throw t;
@@ -143,22 +143,33 @@ class SoakTortureIT {
 
         long stored = 0;
         long chunks = 0;
+        // Everything is counted first, so that the tally says how much was wrong, then asserted.
+        tally.put("streamsNotAsWritten", 0).put("followersNotMatching", 0).put("seqProblems", 0).put("followerErrors", 0);
+        List<String> problems = new ArrayList<>();
         try (StoreReader r = StoreReader.open(db)) {
             assertEquals(List.of("ok"), r.integrityCheck());
             for (int i = 0; i < 3; i++) {
                 StoreReader.Row row = r.query("SELECT id, name, slot, status, reason, pid, pid_start_time, output_bytes,"
                         + " output_chunks, created_at FROM sessions WHERE name = ?", "soak-" + i).get(0);
                 assertEquals("completed", row.status(), row::toString);
-                assertEquals(null, r.seqProblem(row.id()));
+                String seq = r.seqProblem(row.id());
+                if (seq != null) {
+                    tally.add("seqProblems", 1);
+                    problems.add(seq);
+                }
                 String[] written = Files.readString(counts[i]).strip().split(" ");
                 long out = Long.parseLong(written[0]);
                 long err = Long.parseLong(written[1]);
-                StoreReader.Digest storedOut = r.digest(row.id(), "stdout");
-                StoreReader.Digest storedErr = r.digest(row.id(), "stderr");
-                assertEquals(new StoreReader.Digest(HexFormat.of().formatHex(Generator.expectedSha256(seeds[i], out)), out), storedOut,
-                        "soak-" + i + ": stdout stored is exactly what the agent wrote");
-                assertEquals(new StoreReader.Digest(HexFormat.of().formatHex(Generator.expectedSha256(seeds[i] + 1, err)), err),
-                        storedErr, "soak-" + i + ": stderr stored is exactly what the agent wrote");
+                StoreReader.Digest[] want = {
+                    new StoreReader.Digest(HexFormat.of().formatHex(Generator.expectedSha256(seeds[i], out)), out),
+                    new StoreReader.Digest(HexFormat.of().formatHex(Generator.expectedSha256(seeds[i] + 1, err)), err)};
+                StoreReader.Digest[] got = {r.digest(row.id(), "stdout"), r.digest(row.id(), "stderr")};
+                for (int k = 0; k < 2; k++) {
+                    if (!want[k].equals(got[k])) {
+                        tally.add("streamsNotAsWritten", 1);
+                        problems.add("soak-" + i + " " + (k == 0 ? "stdout" : "stderr") + ": wrote " + want[k] + ", stored " + got[k]);
+                    }
+                }
                 tally.add("bytesVerifiedAgainstWriters", out + err);
                 stored += row.outputBytes();
                 chunks += row.outputChunks();
@@ -168,16 +179,22 @@ class SoakTortureIT {
                     if (!f.session().equals("soak-" + i)) {
                         continue;
                     }
-                    assertEquals(0, f.process().exitValue(), "follower of " + f.session());
-                    String err1 = Files.readString(f.stderr(), StandardCharsets.UTF_8);
-                    assertEquals("harness: session soak-" + i + " completed (exit 0)\n", err1, "the follower's stderr");
-                    StoreReader.Digest got = f.stdout().get(60, TimeUnit.SECONDS);
-                    assertEquals(all, got, "follower of soak-" + i + " received exactly the stored bytes");
-                    tally.add("bytesFollowed", got.length());
+                    String said = Files.readString(f.stderr(), StandardCharsets.UTF_8);
+                    if (f.process().exitValue() != 0 || !said.equals("harness: session soak-" + i + " completed (exit 0)\n")) {
+                        tally.add("followerErrors", 1);
+                        problems.add("follower of soak-" + i + ": exit " + f.process().exitValue() + ", stderr " + said);
+                    }
+                    StoreReader.Digest followed = f.stdout().get(60, TimeUnit.SECONDS);
+                    if (!all.equals(followed)) {
+                        tally.add("followersNotMatching", 1);
+                        problems.add("follower of soak-" + i + " received " + followed + ", stored " + all);
+                    }
+                    tally.add("bytesFollowed", followed.length());
                     tally.add("followersVerified", 1);
                 }
             }
         }
+        assertEquals(List.of(), problems);
         tally.put("bytesStored", stored).put("chunksStored", chunks);
 
         String log = Files.readString(harness.home.resolve("daemon.log"), StandardCharsets.UTF_8);
