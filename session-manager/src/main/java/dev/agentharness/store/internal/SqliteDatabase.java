@@ -154,6 +154,7 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
             ensureOpen();
             return work.run();
         } catch (SQLException e) {
+            forgetStatements();
             throw errors.translate(e);
         } finally {
             lock.unlock();
@@ -225,14 +226,22 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
         try {
             statement(sql).execute();
         } catch (SQLException e) {
+            forgetStatements();
             throw errors.translate(e);
         }
     }
 
+    /**
+     * Undoes after a failure, with statements of its own: sqlite-jdbc finalizes a statement that
+     * fails with most errors (a full disk, I/O, "no transaction is active"), after which it only
+     * says "statement is not executing". A cached ROLLBACK that had died that way left the next
+     * failed transaction open, holding the write lock against every other process for good.
+     */
     private void rollbackAfter(Throwable failure, String... sqls) {
+        forgetStatements();
         for (String sql : sqls) {
-            try {
-                statement(sql).execute();
+            try (Statement st = conn.createStatement()) {
+                st.execute(sql);
             } catch (SQLException e) {
                 // SQLite rolls back by itself after some errors (disk full, I/O); then there is nothing to undo.
                 if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
@@ -240,6 +249,14 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Closes every cached statement: after a failure any of them may have been finalized underneath. */
+    private void forgetStatements() {
+        for (PreparedStatement ps : statements.values()) {
+            closeQuietly(ps);
+        }
+        statements.clear();
     }
 
     /** The prepared statement for {@code sql}, prepared on first use. Only while holding the lock. */
