@@ -34,6 +34,13 @@ public final class DaemonLauncher {
     private static final List<String> INHERITED_PROPERTIES = List.of(
             "org.sqlite.lib.path", "org.sqlite.lib.name", "org.sqlite.tmpdir", "java.io.tmpdir");
     private static final long POLL_MS = 50;
+    /**
+     * JVM options of a background daemon, before {@link #JAVA_OPTS_ENV} (which can override them).
+     * Without a heap cap the JVM sizes the heap from the machine's RAM and the daemon's RSS grew to
+     * 580 MiB on a 24 GiB machine while three agents wrote (docs/BENCHMARKS.md); the capture path
+     * bounds its own buffers (supervisor/README.md) to far less than this heap.
+     */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx96m", "-XX:+UseSerialGC");
 
     private final HarnessHome home;
     private final ObjectMapper mapper;
@@ -82,6 +89,7 @@ public final class DaemonLauncher {
         List<String> command = new ArrayList<>();
         setsid().ifPresent(command::add);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(DEFAULT_JVM_OPTIONS);
         String extra = env.get(JAVA_OPTS_ENV);
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
