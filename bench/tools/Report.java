@@ -1,0 +1,776 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Renders docs/BENCHMARKS.md from the raw results of bench/run.sh (bench/out/results): every number
+ * in the report comes from those files; nothing is typed by hand. Medians, minima and maxima are
+ * over the measured runs (1..N); run 0 of a figure is its warm-up and is shown separately where it
+ * matters.
+ *
+ * <p>The prose of the plan and of what was left out comes from two markdown files whose
+ * {@code {{fig|system|scenario|metric|stat|decimals|scale}}} placeholders are replaced by measured values.
+ *
+ * <p>Usage: {@code java Report RESULTS_DIR OUTPUT.md QUICK(0|1) PLAN.md LEFT-OUT.md}
+ */
+public final class Report {
+    record Row(String fig, String sys, String scen, String metric, String run, double value, String unit) {
+    }
+
+    record Check(String fig, String sys, String scen, String run, String what, String want, String got) {
+        boolean ok() {
+            return want.equals(got);
+        }
+    }
+
+    private final Path dir;
+    private final boolean quick;
+    private Path planFile;
+    private Path leftOutFile;
+    private final List<Row> rows = new ArrayList<>();
+    private final List<Check> checks = new ArrayList<>();
+    private final Map<String, Map<String, String>> meta = new LinkedHashMap<>();
+    private final StringBuilder md = new StringBuilder();
+
+    Report(Path dir, boolean quick) {
+        this.dir = dir;
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Locale.setDefault(Locale.ROOT);
+        Report r = new Report(Path.of(args[0]), args.length > 2 && args[2].equals("1"));
+        r.planFile = args.length > 3 ? Path.of(args[3]) : null;
+        r.leftOutFile = args.length > 4 ? Path.of(args[4]) : null;
+        r.load();
+        r.render();
+        Files.createDirectories(Path.of(args[1]).toAbsolutePath().getParent());
+        Files.writeString(Path.of(args[1]), r.md.toString());
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    void load() throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".tsv") && !name.equals("checks.tsv") && !name.equals("verdicts.tsv") && !name.startsWith("profile-")) {
+                    for (String line : Files.readAllLines(p)) {
+                        String[] f = line.split("\t", -1);
+                        if (f.length < 7 || f[5].isEmpty()) {
+                            continue;
+                        }
+                        try {
+                            rows.add(new Row(f[0], f[1], f[2], f[3], f[4], Double.parseDouble(f[5]), f[6]));
+                        } catch (NumberFormatException e) {
+                            // a value that was not measured ("" or "null"): left out
+                        }
+                    }
+                } else if (name.endsWith(".meta")) {
+                    Map<String, String> m = new LinkedHashMap<>();
+                    for (String line : Files.readAllLines(p)) {
+                        int tab = line.indexOf('\t');
+                        if (tab > 0) {
+                            m.put(line.substring(0, tab), line.substring(tab + 1));
+                        }
+                    }
+                    meta.put(name.substring(0, name.length() - 5), m);
+                }
+            }
+        }
+        Path c = dir.resolve("checks.tsv");
+        if (Files.exists(c)) {
+            for (String line : Files.readAllLines(c)) {
+                String[] f = line.split("\t", -1);
+                if (f.length >= 7) {
+                    checks.add(new Check(f[0], f[1], f[2], f[3], f[4], f[5], f[6]));
+                }
+            }
+        }
+    }
+
+    boolean has(String fig) {
+        return meta.containsKey(fig) && rows.stream().anyMatch(r -> r.fig.equals(fig));
+    }
+
+    /** Values of the measured runs (run >= 1, or "-" for single values). */
+    double[] vals(String fig, String sys, String scen, String metric) {
+        return rows.stream()
+                .filter(r -> r.fig.equals(fig) && r.sys.equals(sys) && r.scen.equals(scen) && r.metric.equals(metric))
+                .filter(r -> !r.run.equals("0"))
+                .mapToDouble(Row::value).toArray();
+    }
+
+    double warmup(String fig, String sys, String scen, String metric) {
+        return rows.stream()
+                .filter(r -> r.fig.equals(fig) && r.sys.equals(sys) && r.scen.equals(scen) && r.metric.equals(metric) && r.run.equals("0"))
+                .mapToDouble(Row::value).findFirst().orElse(Double.NaN);
+    }
+
+    double one(String fig, String sys, String scen, String metric) {
+        double[] v = vals(fig, sys, scen, metric);
+        return v.length == 0 ? Double.NaN : v[0];
+    }
+
+    List<String> systems(String fig, String scen) {
+        return rows.stream().filter(r -> r.fig.equals(fig) && (scen == null || r.scen.equals(scen)))
+                .map(Row::sys).distinct().toList();
+    }
+
+    static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(Double.NaN);
+    }
+
+    static String f(double v, int decimals) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return String.format("%,." + decimals + "f", v);
+    }
+
+    static String f1(double v) {
+        return f(v, 1);
+    }
+
+    /** "median (min–max)" */
+    static String mmm(double[] v, int decimals) {
+        if (v.length == 0) {
+            return "n/a";
+        }
+        if (v.length == 1) {
+            return f(v[0], decimals);
+        }
+        return f(median(v), decimals) + " (" + f(min(v), decimals) + "–" + f(max(v), decimals) + ")";
+    }
+
+    static String mib(double bytes) {
+        return f(bytes / 1048576.0, 1) + " MiB";
+    }
+
+    static String yes(boolean met) {
+        return met ? "**met**" : "**not met**";
+    }
+
+    String m(String fig, String key) {
+        return meta.getOrDefault(fig, Map.of()).getOrDefault(key, "?");
+    }
+
+    List<Check> checks(Predicate<Check> p) {
+        return checks.stream().filter(p).toList();
+    }
+
+    String checkSummary(String fig, String sys, String scen) {
+        List<Check> cs = checks(c -> c.fig.equals(fig) && c.sys.equals(sys) && (scen == null || c.scen.equals(scen)));
+        long ok = cs.stream().filter(Check::ok).count();
+        return cs.isEmpty() ? "–" : (ok == cs.size() ? "all " + cs.size() + " ok" : (cs.size() - ok) + " of " + cs.size() + " FAILED");
+    }
+
+    void p(String s) {
+        md.append(s).append('\n');
+    }
+
+    void table(List<String> header, List<List<String>> body) {
+        p("| " + String.join(" | ", header) + " |");
+        p("|" + header.stream().map(h -> " --- ").collect(Collectors.joining("|")) + "|");
+        for (List<String> r : body) {
+            p("| " + String.join(" | ", r) + " |");
+        }
+        p("");
+    }
+
+    // ---------------------------------------------------------------- rendering
+
+    void render() throws IOException {
+        Map<String, String> env = meta.getOrDefault("environment", Map.of());
+        p("# Benchmarks: agent-harness against supervisord and pm2");
+        p("");
+        p("<!-- Generated by bench/tools/Report.java from bench/out/results; edit the generator, not this file. -->");
+        p("");
+        if (quick) {
+            p("> **Smoke-sized run (`--quick`)**: tiny sizes and one run per figure. These numbers only show that the");
+            p("> suite works; they say nothing about performance.");
+            p("");
+        }
+        p("Every number below was measured by `bench/run.sh` and rendered from its raw results (TSV and JSON");
+        p("under `bench/out/results/`); none is typed by hand. Medians are over the measured runs, shown as");
+        p("`median (min–max)`; each figure runs every system in the same session, on the same machine, one");
+        p("after the other (the capture runs interleaved: run 1 of every system, then run 2, ...).");
+        p("");
+        summary();
+        machine(env);
+        capture();
+        follow();
+        cli();
+        store();
+        memory();
+        profile();
+        ceiling();
+        planSection();
+        checksSection();
+        leftOut();
+    }
+
+    void summary() {
+        p("## Targets");
+        p("");
+        List<List<String>> body = new ArrayList<>();
+        if (has("capture")) {
+            double h1 = median(vals("capture", "harness", "1-agent", "mbps"));
+            double s1 = median(vals("capture", "supervisord", "1-agent", "mbps"));
+            double h3 = median(vals("capture", "harness", "3-agent", "mbps"));
+            double s3 = median(vals("capture", "supervisord", "3-agent", "mbps"));
+            body.add(List.of("Capture, 1 agent", "≥ 150 MB/s", f1(h1) + " MB/s", "supervisord " + f1(s1) + ", pm2 "
+                    + f1(median(vals("capture", "pm2", "1-agent", "mbps"))) + ", plain file " + f1(median(vals("capture", "file", "1-agent", "mbps"))), yes(h1 >= 150)));
+            body.add(List.of("Capture vs supervisord, 1 agent", "≥ 0.5×", f(h1 / s1, 2) + "×", "", yes(h1 / s1 >= 0.5)));
+            body.add(List.of("Capture vs supervisord, 3 agents", "≥ 0.5×", f(h3 / s3, 2) + "× (" + f1(h3) + " vs " + f1(s3) + " MB/s)", "", yes(h3 / s3 >= 0.5)));
+            List<Check> hc = checks(c -> c.fig.equals("capture") && c.sys.equals("harness"));
+            boolean exact = !hc.isEmpty() && hc.stream().allMatch(Check::ok);
+            body.add(List.of("Capture byte-exact", "every byte, in order", checkSummary("capture", "harness", null) + " (counter, `tail -n all` count and sha256, per session and run)",
+                    pm2Loss(), yes(exact)));
+        }
+        if (has("follow")) {
+            double p50 = median(vals("follow", "harness", m("follow", "ticks") + "-lines", "p50"));
+            double p99 = median(vals("follow", "harness", m("follow", "ticks") + "-lines", "p99"));
+            String scen = m("follow", "ticks") + "-lines";
+            body.add(List.of("Follow latency p50", "≤ 20 ms", f1(p50) + " ms", "supervisorctl " + f1(median(vals("follow", "supervisord", scen, "p50")))
+                    + ", pm2 " + f1(median(vals("follow", "pm2", scen, "p50"))) + " ms", yes(p50 <= 20)));
+            body.add(List.of("Follow latency p99", "≤ 100 ms", f1(p99) + " ms", "supervisorctl " + f1(median(vals("follow", "supervisord", scen, "p99")))
+                    + ", pm2 " + f1(median(vals("follow", "pm2", scen, "p99"))) + " ms", yes(p99 <= 100)));
+        }
+        if (has("cli")) {
+            double h = one("cli", "harness ps", "status", "median");
+            double s = one("cli", "supervisorctl status", "status", "median");
+            body.add(List.of("CLI start (`harness ps`)", "≤ 2× `supervisorctl status`", f1(h) + " ms = " + f(h / s, 2) + "×",
+                    "supervisorctl " + f1(s) + " ms, pm2 ls " + f1(one("cli", "pm2 ls", "status", "median")) + " ms", yes(h / s <= 2)));
+        }
+        if (has("memory")) {
+            double d = median(vals("memory", "harness (default JVM options)", "3-agent", "vmhwm_kib")) / 1024;
+            String others = systems("memory", "3-agent").stream().filter(x -> x.startsWith("harness ") && !x.contains("default"))
+                    .map(x -> f1(median(vals("memory", x, "3-agent", "vmhwm_kib")) / 1024) + " MiB with " + x.substring("harness ".length()))
+                    .collect(Collectors.joining("; "));
+            body.add(List.of("Daemon peak RSS, 3 agents, " + mib(Double.parseDouble(m("memory", "bytes_total"))) + " in total", "≤ 256 MB",
+                    f1(d) + " MiB as shipped (default JVM options)" + (others.isEmpty() ? "" : "; " + others),
+                    "supervisord " + f1(median(vals("memory", "supervisord", "3-agent", "vmhwm_kib")) / 1024) + " MiB, pm2 "
+                            + f1(median(vals("memory", "pm2", "3-agent", "vmhwm_kib")) / 1024) + " MiB", yes(d * 1.048576 <= 256)));
+        }
+        if (has("store")) {
+            double big = median(vals("store", "harness", "tail -n all big", "rss_kib"));
+            double small = median(vals("store", "harness", "tail -n all small", "rss_kib"));
+            double capped = median(vals("store", "harness", "tail -n all big, -Xmx32m", "rss_kib"));
+            body.add(List.of("`tail -n all` memory flat in the size", "flat", "big " + f1(big / 1024) + " MiB vs 10× smaller " + f1(small / 1024)
+                            + " MiB (" + f(big / small, 2) + "×); with -Xmx32m the big one needs " + f1(capped / 1024) + " MiB",
+                    "", big / small <= 1.25 ? "**met**" : "**flat only with a capped heap**"));
+        }
+        table(List.of("target", "wanted", "harness", "peers (same run)", "verdict"), body);
+    }
+
+    String pm2Loss() {
+        List<Check> lost = checks(c -> c.fig.equals("capture") && c.sys.equals("pm2") && c.what.startsWith("bytes in") && !c.ok());
+        long all = checks(c -> c.fig.equals("capture") && c.sys.equals("pm2") && c.what.startsWith("bytes in")).size();
+        if (lost.isEmpty()) {
+            return all == 0 ? "" : "pm2 lost no bytes in this run";
+        }
+        long bytes = lost.stream().mapToLong(c -> Long.parseLong(c.want) - Long.parseLong(c.got)).sum();
+        return "pm2 lost bytes at exit in " + lost.size() + " of " + all + " log files (" + String.format("%,d", bytes) + " bytes in all)";
+    }
+
+    void machine(Map<String, String> env) {
+        p("## Machine, versions, command");
+        p("");
+        List<List<String>> body = new ArrayList<>();
+        for (String k : List.of("date", "command", "git_commit", "nproc", "cpu", "memory", "kernel", "disk", "java", "jvm", "harness",
+                "supervisord", "pm2", "node", "python", "sqlite", "hyperfine")) {
+            if (env.containsKey(k)) {
+                body.add(List.of(k, "`" + env.get(k) + "`"));
+            }
+        }
+        table(List.of("", ""), body);
+        p("The machine is shared: other engineers' builds and tests ran on the same two cores during the run.");
+        p("The load average at the start and end of each figure is recorded; read the spreads with that in mind.");
+        p("");
+        List<List<String>> loads = new ArrayList<>();
+        for (String fig : List.of("capture", "follow", "cli", "store", "memory", "profile", "ceiling")) {
+            if (meta.containsKey(fig)) {
+                loads.add(List.of(fig, m(fig, "date"), "`" + m(fig, "command") + "`", m(fig, "runs"), m(fig, "loadavg_before"), m(fig, "loadavg_after")));
+            }
+        }
+        table(List.of("figure", "started (UTC)", "by", "measured runs", "load avg before (1/5/15 min)", "after"), loads);
+    }
+
+    void capture() {
+        if (!has("capture")) {
+            return;
+        }
+        double each = Double.parseDouble(m("capture", "bytes_each"));
+        p("## 1. Capture throughput");
+        p("");
+        p("Each agent is `java Gen " + String.format("%.0f", each) + "` (" + mib(each) + " of 100-byte lines, written as fast as the pipe takes");
+        p("them). Time runs from just before the start command(s) until every byte is stored and every agent has");
+        p("ended: for the harness, until each session's row reaches a terminal status (written only after its");
+        p("output is committed), polled read-only from SQLite every 5 ms; for supervisord (`stdout_logfile`, no");
+        p("rotation) and pm2 (`out_file`, `autorestart: false`), until each log file holds every byte and no");
+        p("generator is alive (polled every 5 ms from /proc, so the poll does not load the daemon); for the plain");
+        p("file, `Gen > file`. Three agents are three sessions/programs/apps started at once (three parallel");
+        p("`harness start` commands; one `supervisorctl start g1 g2 g3`; one `pm2 start ecosystem.json`). MB/s");
+        p("is 10^6 bytes of all agents per second of wall time. Each system has one daemon per scenario; run 0 is");
+        p("an untimed warm-up (shown as \"first run\"), then " + m("capture", "runs") + " measured runs. \"Daemon CPU\" is the user + system");
+        p("time the daemon process itself (harness daemon JVM, supervisord, pm2's God daemon) used during the run, per GiB");
+        p("captured, from `/proc/PID/stat`: unlike MB/s it does not depend on what else the shared machine is doing.");
+        p("");
+        for (String scen : List.of("1-agent", "3-agent")) {
+            double sv = median(vals("capture", "supervisord", scen, "mbps"));
+            List<List<String>> body = new ArrayList<>();
+            for (String sys : List.of("harness", "supervisord", "pm2", "file")) {
+                double[] mb = vals("capture", sys, scen, "mbps");
+                if (mb.length == 0) {
+                    continue;
+                }
+                double[] cpu = vals("capture", sys, scen, "daemon_cpu_s_per_gib");
+                body.add(List.of(label(sys), mmm(mb, 1), mmm(vals("capture", sys, scen, "seconds"), 2),
+                        mmm(vals("capture", sys, scen, "start_command"), 2), f1(warmup("capture", sys, scen, "mbps")),
+                        f(median(mb) / sv, 2) + "×", cpu.length == 0 ? "–" : mmm(cpu, 2), checkSummary("capture", sys, scen)));
+            }
+            p("**" + scen.replace("-agent", scen.startsWith("1") ? " agent" : " agents at once") + "**");
+            p("");
+            table(List.of("system", "MB/s", "seconds", "of which the start command", "first run MB/s", "vs supervisord",
+                    "daemon CPU s per GiB", "checks"), body);
+        }
+        p(pm2Detail());
+        p("");
+        double db = one("capture", "harness", "1-agent", "db_bytes");
+        if (!Double.isNaN(db)) {
+            int runs = Integer.parseInt(m("capture", "runs")) + 1;
+            p("The harness database after the " + runs + " single-agent runs (" + mib(each * runs) + " captured) took " + mib(db)
+                    + " on disk (db + wal), " + f(db / (each * runs), 2) + "× the bytes captured: 64 KiB chunks cost almost nothing beyond their text.");
+            p("");
+        }
+    }
+
+    String pm2Detail() {
+        List<Check> lost = checks(c -> c.fig.equals("capture") && c.sys.equals("pm2") && c.what.startsWith("bytes in") && !c.ok());
+        if (lost.isEmpty()) {
+            return "pm2 wrote every byte in every run this time (its \"checks\" column says so).";
+        }
+        StringBuilder sb = new StringBuilder("pm2 lost the end of the output in these runs (the generator exited 0; the bytes never reached the log file): ");
+        sb.append(lost.stream().map(c -> c.scen + " run " + c.run + " " + c.what.replace("bytes in ", "") + ": "
+                + String.format("%,d", Long.parseLong(c.want) - Long.parseLong(c.got)) + " bytes short").collect(Collectors.joining("; ")));
+        sb.append(". Its MB/s counts the bytes it was asked to capture over the time until its log stopped growing.");
+        return sb.toString();
+    }
+
+    static String label(String sys) {
+        return switch (sys) {
+            case "harness" -> "harness";
+            case "supervisord" -> "supervisord 4.2";
+            case "pm2" -> "pm2";
+            case "file" -> "`Gen > file` (the machine's limit)";
+            default -> sys;
+        };
+    }
+
+    void follow() {
+        if (!has("follow")) {
+            return;
+        }
+        String scen = m("follow", "ticks") + "-lines";
+        p("## 2. Follow latency");
+        p("");
+        p("`Tick` prints `TICK n epochMicros` every 10 ms, " + m("follow", "ticks") + " lines per run, after a " + m("follow", "tick_delay_ms") + " ms pause that lets the follower attach.");
+        p("The follower runs in its own process: `harness tail -f ID`, `supervisorctl tail -f tick`, `pm2 logs tick --raw --lines 0`; its");
+        p("output goes through a FIFO into `Stamp`, which stamps each line's arrival. Latency = arrival − the agent's");
+        p("timestamp, per line. The table gives the median over runs of each run's p50 and p99 (with the range over runs), and the");
+        p("largest single latency seen in any run.");
+        p("");
+        List<List<String>> body = new ArrayList<>();
+        for (String sys : List.of("harness", "supervisord", "pm2")) {
+            double[] p50 = vals("follow", sys, scen, "p50");
+            if (p50.length == 0) {
+                continue;
+            }
+            String cmd = switch (sys) {
+                case "harness" -> "`harness tail -f`";
+                case "supervisord" -> "`supervisorctl tail -f`";
+                default -> "`pm2 logs --raw`";
+            };
+            body.add(List.of(cmd, mmm(p50, 1), mmm(vals("follow", sys, scen, "p99"), 1), f1(max(vals("follow", sys, scen, "max"))),
+                    checkSummary("follow", sys, null)));
+        }
+        table(List.of("follower", "p50 ms", "p99 ms", "max ms", "checks (every line seen once)"), body);
+    }
+
+    void cli() {
+        if (!has("cli")) {
+            return;
+        }
+        p("## 3. CLI start");
+        p("");
+        p("Wall time of each system's status command while it supervises three running agents (`sleep 600`), by");
+        p("`hyperfine -N --runs " + (int) one("cli", "harness ps", "status", "runs") + "` (after warm-up runs); `harness` is the repository's launcher script");
+        p("(`./harness`, with `HARNESS_NO_BUILD=1`), as a user runs it.");
+        p("");
+        double sv = one("cli", "supervisorctl status", "status", "median");
+        List<List<String>> body = new ArrayList<>();
+        for (String sys : List.of("harness ps", "supervisorctl status", "pm2 ls")) {
+            body.add(List.of("`" + sys + "`", f1(one("cli", sys, "status", "median")), f1(one("cli", sys, "status", "min")),
+                    f1(one("cli", sys, "status", "max")), f1(one("cli", sys, "status", "mean")),
+                    f(one("cli", sys, "status", "median") / sv, 2) + "×"));
+        }
+        table(List.of("command", "median ms", "min", "max", "mean", "vs supervisorctl"), body);
+        p("For reference, the floors (same hyperfine settings):");
+        p("");
+        body = new ArrayList<>();
+        for (String sys : systems("cli", "floor")) {
+            body.add(List.of("`" + sys + "`", f1(one("cli", sys, "floor", "median")), f1(one("cli", sys, "floor", "min")),
+                    f1(one("cli", sys, "floor", "max"))));
+        }
+        table(List.of("command", "median ms", "min", "max"), body);
+        p("\"launcher flags\" are the ones `./harness` gives short-lived commands: `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        p("-XX:-UsePerfData -Xshare:auto` (its AppCDS archive comes on top for the harness itself).");
+        p("");
+    }
+
+    void store() {
+        if (!has("store")) {
+            return;
+        }
+        double rowsBig = Double.parseDouble(m("store", "rows_big"));
+        p("## 4. Store scale");
+        p("");
+        p("One database built through the store API the daemon uses (`SqliteStores`, `claimSlot`, `appendBatch` of");
+        p("20,000 chunks per transaction): session `big` with " + String.format("%,.0f", rowsBig) + " output rows of 100 bytes (one line each,");
+        p("the worst case for row count: an agent that prints one line at a time), session `small` with a tenth of");
+        p("that, and " + m("store", "extra_sessions") + " finished sessions of 10 rows. No daemon runs: the read commands open the file directly.");
+        p("");
+        double cap = one("store", "harness", "size", "captured_bytes");
+        double db = one("store", "harness", "size", "db_bytes") + one("store", "harness", "size", "wal_bytes");
+        List<List<String>> body = new ArrayList<>();
+        body.add(List.of("build (" + String.format("%,.0f", one("store", "harness", "build", "rows")) + " rows)", f1(one("store", "harness", "build", "seconds")) + " s",
+                f(one("store", "harness", "build", "rows") / one("store", "harness", "build", "seconds"), 0) + " rows/s"));
+        body.add(List.of("bytes captured (all sessions)", mib(cap), ""));
+        body.add(List.of("size on disk (db + wal)", mib(db), f(db / cap, 2) + "× the bytes captured"));
+        double after = one("store", "harness", "size", "db_bytes_after_purge") + one("store", "harness", "size", "wal_bytes_after_purge");
+        body.add(List.of("size on disk after purging `big`", mib(after), "SQLite keeps freed pages for reuse; the file shrinks only with VACUUM"));
+        body.add(List.of("`purge --older-than 1d` (removes `big`)", f1(one("store", "harness", "purge", "seconds")) + " s",
+                "peak RSS " + f1(one("store", "harness", "purge", "rss_kib") / 1024) + " MiB; one run (destructive)"));
+        table(List.of("what", "value", "note"), body);
+        p("Short commands (hyperfine, same settings as figure 3):");
+        p("");
+        body = new ArrayList<>();
+        for (String c : List.of("tail -n 100 big", "tail -n 100 small", "ps", "ps --all", "show big")) {
+            body.add(List.of("`harness " + c + "`", f1(one("store", "harness", c, "median")), f1(one("store", "harness", c, "min")),
+                    f1(one("store", "harness", c, "max"))));
+        }
+        table(List.of("command", "median ms", "min", "max"), body);
+        p("`tail -n all` to a pipe (`| wc -c`), under `/usr/bin/time -v`:");
+        p("");
+        body = new ArrayList<>();
+        for (String c : List.of("tail -n all big", "tail -n all small", "tail -n all big, -Xmx32m")) {
+            double[] s = vals("store", "harness", c, "seconds");
+            if (s.length == 0) {
+                continue;
+            }
+            body.add(List.of("`" + c.replace(", -Xmx32m", "` with `HARNESS_JAVA_OPTS=-Xmx32m") + "`", mib(one("store", "harness", c, "bytes")), mmm(s, 2),
+                    mmm(vals("store", "harness", c, "mbps"), 1), mmm(Arrays.stream(vals("store", "harness", c, "rss_kib")).map(v -> v / 1024).toArray(), 1)));
+        }
+        table(List.of("command", "output", "seconds", "MB/s", "peak RSS MiB"), body);
+    }
+
+    void memory() {
+        if (!has("memory")) {
+            return;
+        }
+        p("## 5. Daemon memory");
+        p("");
+        p("Peak RSS (`VmHWM` of `/proc/PID/status`, read after the run) of each system's daemon while three agents write");
+        p(mib(Double.parseDouble(m("memory", "bytes_total"))) + " in total (" + mib(Double.parseDouble(m("memory", "bytes_each"))) + " each, as fast as they can). A fresh daemon per run, so each");
+        p("peak belongs to one run. The harness daemon's JVM options are set through `HARNESS_DAEMON_JAVA_OPTS`; the agents'");
+        p("own memory is not counted for any system.");
+        p("");
+        List<List<String>> body = new ArrayList<>();
+        for (String sys : systems("memory", "3-agent")) {
+            body.add(List.of(sys, mmm(Arrays.stream(vals("memory", sys, "3-agent", "vmhwm_kib")).map(v -> v / 1024).toArray(), 1),
+                    mmm(vals("memory", sys, "3-agent", "mbps"), 1), checkSummary("memory", sys, null)));
+        }
+        table(List.of("daemon", "peak RSS MiB", "MB/s in the same run", "checks"), body);
+    }
+
+    void profile() {
+        if (!has("profile")) {
+            return;
+        }
+        double window = one("profile", "harness", "window", "seconds");
+        p("## 6. Where the daemon's time goes");
+        p("");
+        p("One daemon with a JFR recording (Java and native method samples every 2 ms) and native memory tracking; an");
+        p("untimed warm-up capture, then " + vals("profile", "harness", "capture", "mbps").length + " single-agent captures of " + mib(Double.parseDouble(
+                meta.getOrDefault("capture", Map.of()).getOrDefault("bytes_each", "268435456"))) + " back to back ("
+                + mmm(vals("profile", "harness", "capture", "mbps"), 1) + " MB/s with the recording on), a " + f(window, 2) + " s window.");
+        p("");
+        p("CPU time of the daemon's threads in that window (`/proc/PID/task/*/stat`; names as the kernel keeps them,");
+        p("15 characters, digits folded to N):");
+        p("");
+        List<Row> cpu = rows.stream().filter(r -> r.fig.equals("profile") && r.scen.equals("thread-cpu"))
+                .sorted((a, b) -> Double.compare(b.value, a.value)).toList();
+        List<List<String>> body = new ArrayList<>();
+        double total = 0;
+        for (Row r : cpu) {
+            total += r.value;
+            body.add(List.of("`" + r.sys + "`", f(r.value, 0), f(100 * r.value / (window * 1000), 1) + " %"));
+        }
+        body.add(List.of("**all threads**", f(total, 0), f(100 * total / (window * 1000), 1) + " % of one core"));
+        table(List.of("thread", "CPU ms", "of the window"), body);
+        jfr();
+        nmt();
+    }
+
+    void jfr() {
+        Path f = dir.resolve("profile-jfr.tsv");
+        if (!Files.exists(f)) {
+            return;
+        }
+        List<String[]> lines;
+        try {
+            lines = Files.readAllLines(f).stream().map(l -> l.split("\t")).filter(a -> a.length == 4).toList();
+        } catch (IOException e) {
+            return;
+        }
+        p("Method samples of the threads that carry output, from the same window (`java` = running Java code; `native` =");
+        p("inside a native call, which includes waiting in a system call such as `epoll_wait`). A method is shown with the");
+        p("innermost harness method below it (`<-`).");
+        p("");
+        for (String thread : List.of("harness-output-writer", "NuProcessQueue-N")) {
+            for (String kind : List.of("native", "java")) {
+                List<String[]> sel = lines.stream().filter(a -> a[0].equals(kind) && a[1].equals(thread)).toList();
+                if (sel.isEmpty()) {
+                    continue;
+                }
+                double all = sel.stream().filter(a -> a[2].equals("*")).mapToDouble(a -> Double.parseDouble(a[3])).findFirst().orElse(1);
+                List<List<String>> body = new ArrayList<>();
+                for (String[] a : sel) {
+                    if (!a[2].equals("*")) {
+                        body.add(List.of("`" + a[2] + "`", a[3], f(100 * Double.parseDouble(a[3]) / all, 1) + " %"));
+                    }
+                }
+                p("`" + thread + "`, " + kind + " samples (" + f(all, 0) + "):");
+                p("");
+                table(List.of("top frame", "samples", "share"), body);
+            }
+        }
+    }
+
+    void nmt() {
+        List<Row> nmt = rows.stream().filter(r -> r.fig.equals("profile") && r.scen.equals("nmt") && r.metric.equals("committed_kib"))
+                .sorted((a, b) -> Double.compare(b.value, a.value)).toList();
+        if (nmt.isEmpty()) {
+            return;
+        }
+        p("The daemon's memory afterwards (`jcmd PID VM.native_memory summary`, committed; RSS "
+                + f1(one("profile", "harness", "nmt", "vmrss_kib") / 1024) + " MiB, peak " + f1(one("profile", "harness", "nmt", "vmhwm_kib") / 1024)
+                + " MiB; committed is address space the JVM has claimed, of which only touched pages count in RSS; SQLite's own");
+        p("page cache is outside NMT):");
+        p("");
+        List<List<String>> body = new ArrayList<>();
+        for (Row r : nmt) {
+            if (r.value >= 1024 || r.sys.equals("Total")) {
+                body.add(List.of(r.sys, f1(r.value / 1024)));
+            }
+        }
+        table(List.of("category (≥ 1 MiB)", "committed MiB"), body);
+    }
+
+    void ceiling() {
+        if (!has("ceiling")) {
+            return;
+        }
+        p("## 7. The capture path taken apart");
+        p("");
+        p("Each in one JVM, no daemon, no CLI, " + mib(Double.parseDouble(m("ceiling", "bytes"))) + " of Gen's output; round 0 of each JVM warms it up and is not counted.");
+        p("");
+        p("**Storing only** (`StoreCeiling`: one thread, 64 KiB chunks, 4 MiB per transaction, the daemon's defaults):");
+        p("");
+        List<List<String>> body = new ArrayList<>();
+        Map<String, String> what = new LinkedHashMap<>();
+        what.put("store", "`OutputStore.appendBatch` (the daemon's writer, text as String), database created by this store");
+        what.put("store-existing", "the same into a database that already existed (created and closed first)");
+        what.put("jdbc-schema", "plain sqlite-jdbc into the harness's own schema (foreign keys on, the store's pragmas), text as String");
+        what.put("jdbc-schema-nockpt", "the same with `wal_autocheckpoint = 0` (no checkpoint on the writer's commits; the WAL grows)");
+        what.put("jdbc-text", "plain sqlite-jdbc, a table of the same shape without the rest of the schema, text as String");
+        what.put("jdbc-blob", "plain sqlite-jdbc, bytes bound as BLOB");
+        what.put("file", "`FileChannel.write` of the same chunks");
+        for (var e : what.entrySet()) {
+            double[] rss = Arrays.stream(vals("ceiling", e.getKey(), "rss", "rss_kib")).map(v -> v / 1024).toArray();
+            double[] cpu = vals("ceiling", e.getKey(), "store", "cpu_s_per_gib");
+            body.add(List.of(e.getValue(), mmm(vals("ceiling", e.getKey(), "store", "mbps"), 1), cpu.length == 0 ? "–" : mmm(cpu, 2),
+                    rss.length == 0 ? "–" : mmm(rss, 1)));
+        }
+        table(List.of("path", "MB/s", "CPU s per GiB (the storing thread)", "peak RSS MiB (own JVM, `" + m("ceiling", "rss_jvm") + "`)"), body);
+        p("**Capturing a real process** (`PipelineProbe`: the supervisor's own classes — NuProcess, `NuProcessBridge`,");
+        p("`OutputPump`, `ByteBudget`, `BatchWriter` — with the tunables exposed; `window` = batch window, `batch` =");
+        p("batch size that commits early, `buffer` = per-session backpressure budget):");
+        p("");
+        body = new ArrayList<>();
+        for (String v : systems("ceiling", "probe")) {
+            String[] a = v.split(":");
+            String src = a[0].equals("nuprocess") ? "NuProcess" : "plain reader thread, " + a[0].substring(4) + " KiB reads";
+            if (v.equals(systems("ceiling", "probe").get(0))) {
+                src += " (the daemon's defaults)";
+            }
+            double[] cpu = vals("ceiling", v, "probe", "cpu_s_per_gib");
+            body.add(List.of(src, a[1] + " ms", a[2] + " KiB", a[3] + " KiB", mmm(vals("ceiling", v, "probe", "mbps"), 1),
+                    cpu.length == 0 ? "–" : mmm(cpu, 2),
+                    f(median(vals("ceiling", v, "probe", "batches")), 0), f(median(vals("ceiling", v, "probe", "backpressure_waits")), 0)));
+        }
+        table(List.of("source", "window", "batch", "buffer", "MB/s", "CPU s per GiB (the JVM, not the agent)", "batches",
+                "backpressure waits"), body);
+        List<String> tiny = systems("ceiling", "tiny");
+        if (!tiny.isEmpty()) {
+            p("**A 100-byte agent** (same probe): milliseconds from spawn until its output is committed and the source has");
+            p("reported the end; the fixed cost of one short session in the capture path.");
+            p("");
+            body = new ArrayList<>();
+            for (String v : tiny) {
+                body.add(List.of(v, mmm(vals("ceiling", v, "tiny", "ms"), 1)));
+            }
+            table(List.of("source", "ms"), body);
+        }
+    }
+
+    void planSection() throws IOException {
+        p("## 8. Findings and plan");
+        p("");
+        Path src = planFile;
+        if (src != null && Files.exists(src)) {
+            String text = Files.readString(src);
+            // {{fig|sys|scen|metric|stat|decimals|scale}} placeholders, so that the prose quotes measured numbers only.
+            StringBuilder out = new StringBuilder();
+            int at = 0;
+            while (true) {
+                int open = text.indexOf("{{", at);
+                if (open < 0) {
+                    out.append(text.substring(at));
+                    break;
+                }
+                int close = text.indexOf("}}", open);
+                out.append(text, at, open);
+                out.append(placeholder(text.substring(open + 2, close)));
+                at = close + 2;
+            }
+            md.append(out);
+            p("");
+        } else {
+            p("(no plan: " + src + " is missing)");
+            p("");
+        }
+    }
+
+    String placeholder(String spec) {
+        String[] a = spec.split("\\|", -1);
+        if (a[0].equals("jfr")) {
+            // jfr|kind|thread|method: that method's share of the thread's samples of that kind, in percent
+            return f(jfrShare(a[1], a[2], a[3]), 0);
+        }
+        if (a[0].equals("ratio")) {
+            // ratio|fig|sys|scen|metric|fig|sys|scen|metric|decimals
+            double x = stat(a[1], a[2], a[3], a[4], "median");
+            double y = stat(a[5], a[6], a[7], a[8], "median");
+            return f(x / y, Integer.parseInt(a[9]));
+        }
+        double v = stat(a[0], a[1], a[2], a[3], a[4]);
+        double scale = a.length > 6 && !a[6].isEmpty() ? Double.parseDouble(a[6]) : 1;
+        return f(v * scale, a.length > 5 && !a[5].isEmpty() ? Integer.parseInt(a[5]) : 1);
+    }
+
+    double jfrShare(String kind, String thread, String method) {
+        try {
+            List<String[]> lines = Files.readAllLines(dir.resolve("profile-jfr.tsv")).stream().map(l -> l.split("\t"))
+                    .filter(x -> x.length == 4 && x[0].equals(kind) && x[1].equals(thread)).toList();
+            double all = lines.stream().filter(x -> x[2].equals("*")).mapToDouble(x -> Double.parseDouble(x[3])).sum();
+            double sel = lines.stream().filter(x -> x[2].equals(method)).mapToDouble(x -> Double.parseDouble(x[3])).sum();
+            return all == 0 ? Double.NaN : 100 * sel / all;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    double stat(String fig, String sys, String scen, String metric, String stat) {
+        double[] v = vals(fig, sys, scen, metric);
+        return switch (stat) {
+            case "median" -> median(v);
+            case "min" -> min(v);
+            case "max" -> max(v);
+            case "one" -> v.length == 0 ? Double.NaN : v[0];
+            case "sum" -> Arrays.stream(v).sum();
+            default -> throw new IllegalArgumentException(stat);
+        };
+    }
+
+    void checksSection() {
+        p("## Checks");
+        p("");
+        p("Every run verifies what it captured. For the harness: the session's byte counter, its status, and `harness tail -n all`");
+        p("piped into `wc -c` and `sha256sum`, compared with `Gen`'s own output; for the peers and the plain file: the log file's");
+        p("size and sha256; in the follow figure, that every line arrived exactly once; in the store figure, counts and a byte-for-byte");
+        p("comparison of `tail -n all big` with Gen. `bench/run.sh` exits non-zero when a check of the harness fails.");
+        p("");
+        Set<String> keys = new LinkedHashSet<>();
+        for (Check c : checks) {
+            keys.add(c.fig + "\t" + c.sys);
+        }
+        List<List<String>> body = new ArrayList<>();
+        for (String k : keys) {
+            String[] a = k.split("\t");
+            List<Check> cs = checks(c -> c.fig.equals(a[0]) && c.sys.equals(a[1]));
+            long bad = cs.stream().filter(c -> !c.ok()).count();
+            body.add(List.of(a[0], a[1], String.valueOf(cs.size()), bad == 0 ? "0" : "**" + bad + "**"));
+        }
+        table(List.of("figure", "system", "checks", "failed"), body);
+        List<Check> failed = checks(c -> !c.ok());
+        if (!failed.isEmpty()) {
+            p("Failed checks:");
+            p("");
+            List<List<String>> fb = new ArrayList<>();
+            for (Check c : failed) {
+                fb.add(List.of(c.fig, c.sys, c.scen, c.run, c.what, abbreviate(c.want), abbreviate(c.got)));
+            }
+            table(List.of("figure", "system", "scenario", "run", "check", "expected", "got"), fb);
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 20 ? s.substring(0, 12) + "…" : s;
+    }
+
+    void leftOut() {
+        if (leftOutFile != null && Files.exists(leftOutFile)) {
+            try {
+                md.append(Files.readString(leftOutFile));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+}

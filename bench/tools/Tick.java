@@ -1,0 +1,33 @@
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Prints "TICK n epochMicros" every PERIOD_MS milliseconds, COUNT times, flushing each line, so that
+ * a follower can measure how long a line took from the agent's write to its own read.
+ *
+ * <p>Usage: {@code java Tick.java COUNT [PERIOD_MS=10] [START_DELAY_MS=1500]}
+ */
+public final class Tick {
+    public static void main(String[] args) throws Exception {
+        int count = Integer.parseInt(args[0]);
+        long period = args.length > 1 ? Long.parseLong(args[1]) : 10;
+        long delay = args.length > 2 ? Long.parseLong(args[2]) : 1500;
+        Thread.sleep(delay); // lets the follower attach before the first measured line
+        FileOutputStream out = new FileOutputStream(FileDescriptor.out);
+        long next = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            Instant now = Instant.now();
+            long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+            out.write(("TICK " + i + " " + micros + "\n").getBytes(StandardCharsets.US_ASCII));
+            next += period * 1_000_000L;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
+            }
+        }
+        out.close();
+    }
+}
