@@ -72,6 +72,46 @@ class ErrorMappingTest {
         }
     }
 
+    /**
+     * Regression (torture: a home on a full file system): a COMMIT that fails with SQLITE_FULL makes
+     * SQLite roll the transaction back by itself, so the ROLLBACK that follows fails ("no
+     * transaction is active"), and sqlite-jdbc finalizes a statement that fails with such errors.
+     * The cached ROLLBACK (and COMMIT) then failed every later use with "statement is not
+     * executing", so the next failed transaction stayed open: the daemon held the write lock for
+     * good and every other process got "database is locked", even after space was freed. Simulated
+     * here by rolling back underneath the store, as SQLite does after a full disk.
+     */
+    @Test
+    void diskFullLeavesTheWriteLockHeldForever() throws Exception {
+        try (SqliteStores stores = TestStores.open(dir, clock, Duration.ofMillis(200))) {
+            Session s = stores.sessions().claimSlot(TestStores.spec());
+            var db = stores.database();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                boolean sqliteRollsBack = attempt == 0;
+                StoreException e = assertThrows(StoreException.class, () -> db.inTransaction(() -> {
+                    stores.outputs().append(s.id(), StreamType.STDOUT, clock.instant(), "lost\n");
+                    if (sqliteRollsBack) {
+                        try (Statement raw = db.connection().createStatement()) {
+                            raw.execute("ROLLBACK"); // what SQLite does by itself after SQLITE_FULL
+                        } catch (java.sql.SQLException x) {
+                            throw new AssertionError(x);
+                        }
+                    }
+                    throw new StoreException("cannot write the database: disk full");
+                }));
+                assertEquals("cannot write the database: disk full", e.getMessage());
+            }
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("harness.db"));
+                 Statement st = other.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 0");
+                st.execute("BEGIN IMMEDIATE"); // SQLITE_BUSY if a failed transaction still held the lock
+                st.execute("ROLLBACK");
+            }
+            assertEquals(1, stores.outputs().append(s.id(), StreamType.STDOUT, clock.instant(), "after\n").seq(), "writable again");
+            assertEquals("after\n", stores.outputs().lastLines(s.id(), 5, null));
+        }
+    }
+
     @Test
     void aReadOnlyDatabaseFailsWritesWithAOneLineMessage() {
         try (SqliteStores stores = TestStores.open(dir, clock)) {

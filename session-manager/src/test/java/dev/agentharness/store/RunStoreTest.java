@@ -98,4 +98,12 @@ class RunStoreTest {
         }));
         assertTrue(e.getMessage().contains("UNIQUE"), e.getMessage());
     }
+
+    @Test
+    void claimingASlotForARunCountsTheSessionInThatRunOnce() {
+        Run run = runs.createRun("counted");
+        stores.sessions().claimSlot(TestStores.spec().withRunId(run.id()));
+        stores.sessions().claimSlot(TestStores.spec());
+        assertEquals(1, runs.getRun(run.id()).orElseThrow().sessionCount());
+    }
 }

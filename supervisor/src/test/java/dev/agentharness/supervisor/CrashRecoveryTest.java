@@ -137,6 +137,72 @@ class CrashRecoveryTest {
         }
     }
 
+    /**
+     * Regression (torture crash loop): a harness killed after spawning an agent but before recording
+     * its pid left a row without pid, was reconciled NEVER_STARTED, and the agent ran on forever.
+     */
+    @Test
+    void spawnedButUnrecordedAgentSurvivesACrash() throws Exception {
+        String id = "01SPAWNED00000000000000000";
+        ProcessBuilder agent = new ProcessBuilder("setsid", "sh", "-c", "sleep 60 & exec sleep 60");
+        agent.environment().put("HARNESS_SESSION_ID", id);
+        ProcessBuilder other = new ProcessBuilder("setsid", "sleep", "60");
+        other.environment().put("HARNESS_SESSION_ID", "01SOMEONEELSE0000000000000");
+        Process p = agent.start();
+        Process unrelated = other.start();
+        try {
+            int pid = (int) p.pid();
+            await(() -> proc.liveGroupMembers(pid, pid, 0).size() == 1
+                    && proc.stat(pid).map(s -> s.pgrp() == pid).orElse(false), "the agent and its child in its own group");
+            try (TestHarness h = TestHarness.open(dir, Clock.systemUTC(), TestHarness.fastConfig())) {
+                Session row = h.stores.sessions().create(Session.starting(id,
+                        SessionSpec.of(List.of("sleep", "60"), dir.toString()).withName("spawned"), 1, Instant.now()));
+
+                ReconcileReport report = h.supervisor.start();
+
+                assertEquals(Finding.ORPHAN_TERMINATED, report.items().get(0).finding(), report.toString());
+                assertEquals("orphaned by a harness crash before its pid was recorded", h.session(row.id()).reason());
+                assertEquals(SessionStatus.CRASHED, h.session(row.id()).status());
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the agent was terminated");
+                await(() -> proc.liveGroupMembers(pid, -1, 0).isEmpty(), "its group to be gone");
+                assertTrue(unrelated.isAlive(), "a process of another session was left alone");
+            }
+        } finally {
+            p.destroyForcibly();
+            unrelated.destroyForcibly();
+        }
+    }
+
+    /**
+     * Regression (torture crash loop): the same, when the agent itself had already exited and only a
+     * child of it lived on in its process group, carrying the session's id.
+     */
+    @Test
+    void spawnedButUnrecordedAgentsLeftoverChildSurvivesACrash() throws Exception {
+        String id = "01LEFTOVER0000000000000000";
+        ProcessBuilder agent = new ProcessBuilder("setsid", "sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!");
+        agent.environment().put("HARNESS_SESSION_ID", id);
+        Process p = agent.start();
+        int child = Integer.parseInt(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        int pgid = (int) p.pid();
+        try {
+            assertEquals(pgid, proc.stat(child).orElseThrow().pgrp(), "the child stayed in the agent's group");
+            try (TestHarness h = TestHarness.open(dir, Clock.systemUTC(), TestHarness.fastConfig())) {
+                Session row = h.stores.sessions().create(Session.starting(id,
+                        SessionSpec.of(List.of("sh"), dir.toString()).withName("leftover"), 2, Instant.now()));
+
+                ReconcileReport report = h.supervisor.start();
+
+                assertEquals(Finding.PROCESS_GONE, report.items().get(0).finding(), report.toString());
+                assertEquals(SessionStatus.CRASHED, h.session(row.id()).status());
+                await(() -> proc.stat(child).filter(s -> !s.hasExited()).isEmpty(), "the leftover child to be terminated");
+            }
+        } finally {
+            new ProcessBuilder("kill", "-KILL", Integer.toString(child)).start().waitFor();
+        }
+    }
+
     @Test
     void aProcessThatDiedWhileNoHarnessWatchedIsProcessGone() throws Exception {
         Process gone = new ProcessBuilder("true").start();

@@ -1,5 +1,6 @@
 package dev.agentharness.cli.control;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -27,9 +28,15 @@ public final class ControlProtocol {
     private ControlProtocol() {
     }
 
-    /** A mapper for the wire: compact output, tolerant of fields a newer peer adds. */
+    /**
+     * A mapper for the wire: compact output, tolerant of fields a newer peer adds, strict about
+     * ambiguity: a duplicate key ({"op":"ping","op":"shutdown"}) or anything after the object on its
+     * line makes the line malformed, instead of one reading of it being served.
+     */
     public static ObjectMapper newMapper() {
         return new ObjectMapper()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(SerializationFeature.INDENT_OUTPUT)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }

@@ -34,6 +34,13 @@ public final class DaemonLauncher {
     private static final List<String> INHERITED_PROPERTIES = List.of(
             "org.sqlite.lib.path", "org.sqlite.lib.name", "org.sqlite.tmpdir", "java.io.tmpdir");
     private static final long POLL_MS = 50;
+    /**
+     * JVM options of a background daemon, before {@link #JAVA_OPTS_ENV} (which can override them).
+     * Without a heap cap the JVM sizes the heap from the machine's RAM and the daemon's RSS grew to
+     * 580 MiB on a 24 GiB machine while three agents wrote (docs/BENCHMARKS.md); the capture path
+     * bounds its own buffers (supervisor/README.md) to far less than this heap.
+     */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx96m", "-XX:+UseSerialGC");
 
     private final HarnessHome home;
     private final ObjectMapper mapper;
@@ -54,6 +61,7 @@ public final class DaemonLauncher {
         if (existing.isPresent()) {
             return existing.get();
         }
+        long logStart = logSize();
         Process process = launch();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -62,7 +70,8 @@ public final class DaemonLauncher {
                 return client.get();
             }
             if (!process.isAlive() && DaemonPid.readAlive(home).isEmpty()) {
-                throw new DaemonUnavailableException("the daemon did not start" + lastLogLine().map(l -> ": " + l).orElse("")
+                throw new DaemonUnavailableException("the daemon did not start"
+                        + failureLine(home.daemonLog(), logStart).map(l -> ": " + l).orElse("")
                         + " (see " + home.daemonLog() + ")");
             }
             try {
@@ -80,6 +89,7 @@ public final class DaemonLauncher {
         List<String> command = new ArrayList<>();
         setsid().ifPresent(command::add);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(DEFAULT_JVM_OPTIONS);
         String extra = env.get(JAVA_OPTS_ENV);
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
@@ -140,23 +150,41 @@ public final class DaemonLauncher {
         return String.join(File.pathSeparator, entries);
     }
 
-    private Optional<String> lastLogLine() {
-        try (RandomAccessFile f = new RandomAccessFile(home.daemonLog().toFile(), "r")) {
+    private long logSize() {
+        try {
+            return Files.size(home.daemonLog());
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * What to quote when a daemon did not start: of what {@code log} gained since {@code from} (where
+     * it ended when this command launched its daemon), the last error line ({@code harness: ...}),
+     * else the last line. Other commands' daemons may be writing to the same log at the same time,
+     * so the last line alone may be another daemon's "starting".
+     */
+    static Optional<String> failureLine(Path log, long from) {
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long length = f.length();
-            int size = (int) Math.min(length, 4096);
-            byte[] tail = new byte[size];
-            f.seek(length - size);
+            long start = Math.max(Math.min(from, length), length - 64 * 1024);
+            byte[] tail = new byte[(int) (length - start)];
+            f.seek(start);
             f.readFully(tail);
             String[] lines = new String(tail, StandardCharsets.UTF_8).split("\n");
+            String last = null;
             for (int i = lines.length - 1; i >= 0; i--) {
-                if (!lines[i].isBlank()) {
-                    String line = lines[i].strip();
-                    return Optional.of(line.startsWith("harness: ") ? line.substring("harness: ".length()) : line);
+                String line = lines[i].strip();
+                if (line.startsWith("harness: ")) {
+                    return Optional.of(line.substring("harness: ".length()));
+                }
+                if (last == null && !line.isEmpty()) {
+                    last = line;
                 }
             }
+            return Optional.ofNullable(last);
         } catch (IOException e) {
-            // No log to quote.
+            return Optional.empty(); // no log to quote
         }
-        return Optional.empty();
     }
 }

@@ -143,11 +143,11 @@ public final class RequestHandler {
         spec = spec.withRunId(runFor(spec.runId()));
         log.info("start{}: {}", wait ? " (wait)" : "", spec);
         if (!wait) {
-            return withSession(counted(supervisor.startSession(spec)));
+            return withSession(supervisor.startSession(spec));
         }
         StartOutcome outcome = supervisor.startOrQueue(spec);
         if (!outcome.isQueued()) {
-            return withSession(counted(outcome.session()));
+            return withSession(outcome.session());
         }
         long queueId = outcome.queued().id();
         log.info("start request {} queued: no free slot", queueId);
@@ -163,22 +163,7 @@ public final class RequestHandler {
             throw new ShuttingDownException("the daemon is shutting down; start request " + queueId
                     + " stays queued and starts when a daemon runs again");
         }
-        return withSession(counted(started));
-    }
-
-    /**
-     * Counts a new session in its run. Neither the store nor the supervisor does (see the report of
-     * this module); sessions the supervisor restarts on its own are therefore not counted.
-     */
-    private Session counted(Session created) {
-        if (created.runId() != null) {
-            try {
-                runs.incrementSessionCount(created.runId());
-            } catch (RuntimeException e) {
-                log.warn("could not count session {} in run {}: {}", created.id(), created.runId(), e.getMessage());
-            }
-        }
-        return created;
+        return withSession(started);
     }
 
     /** The run a new session joins: the one asked for (which must be open), else the active run, else none. */
@@ -207,7 +192,7 @@ public final class RequestHandler {
     private ObjectNode restart(JsonNode request) {
         Session s = session(request);
         log.info("restart {}", s.id());
-        return withSession(counted(supervisor.restart(s.id())));
+        return withSession(supervisor.restart(s.id()));
     }
 
     private ObjectNode send(JsonNode request) {

@@ -188,6 +188,22 @@ class ControlServerTest {
         assertServing();
     }
 
+    /**
+     * Regression (torture: malformed control requests): a line with a duplicate key,
+     * {"op":"ping","op":"shutdown"}, was taken as its last value and shut the daemon down; a valid
+     * object followed by garbage was served as if the garbage were not there.
+     */
+    @Test
+    void ambiguousJsonWithADuplicateOpShutsTheDaemonDown() throws IOException {
+        for (String bad : List.of("{\"op\":\"ping\",\"op\":\"shutdown\"}\n", "{\"op\":\"ping\"} {\"op\":\"shutdown\"}\n",
+                "{\"op\":\"ping\"} trailing garbage\n", "{\"op\":\"stop\",\"session\":\"known\",\"session\":\"other\"}\n")) {
+            JsonNode r = raw(bad);
+            assertEquals("bad_request", r.path("error").path("code").asText(), bad + " -> " + r);
+        }
+        assertEquals(null, shutdownRequested.get(), "nothing asked the daemon to shut down");
+        assertServing();
+    }
+
     @Test
     void badValuesAreUsageErrors() throws IOException {
         JsonNode r = raw("{\"op\":\"start\",\"spec\":{\"command\":[\"true\"],\"cwd\":\"/\",\"slot\":7}}\n");

@@ -20,17 +20,17 @@ import java.util.function.BooleanSupplier;
  * Runs the real CLI, each command in its own JVM, from the shaded jar the build just made, against
  * one temporary home. Knows how to find and kill everything it may have left running.
  */
-final class HarnessProcesses {
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
+public final class HarnessProcesses {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
 
-    final Path home;
-    final Path scratch;
+    public final Path home;
+    public final Path scratch;
     private final Path jar;
     private final List<Process> background = new ArrayList<>();
     private final ObjectMapper mapper = new ObjectMapper();
     private int outputs;
 
-    HarnessProcesses(Path home, Path scratch) {
+    public HarnessProcesses(Path home, Path scratch) {
         this.home = home;
         this.scratch = scratch;
         this.jar = Path.of(System.getProperty("harness.jar", "target/harness.jar")).toAbsolutePath();
@@ -39,7 +39,7 @@ final class HarnessProcesses {
         }
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         return Path.of(System.getProperty("harness.repoRoot", "..")).toAbsolutePath().normalize();
     }
 
@@ -65,7 +65,7 @@ final class HarnessProcesses {
         return cmd;
     }
 
-    List<String> command(String... args) {
+    public List<String> command(String... args) {
         List<String> cmd = jvm();
         cdsArchive(jar, cmd).ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
         cmd.addAll(List.of("-cp", jar.toString(), "dev.agentharness.cli.Main", "--home", home.toString()));
@@ -109,25 +109,25 @@ final class HarnessProcesses {
         return pb;
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         return run(null, DEFAULT_TIMEOUT, args);
     }
 
-    Result runWithStdin(byte[] stdin, String... args) {
+    public Result runWithStdin(byte[] stdin, String... args) {
         return run(stdin, DEFAULT_TIMEOUT, args);
     }
 
-    Result run(byte[] stdin, Duration timeout, String... args) {
+    public Result run(byte[] stdin, Duration timeout, String... args) {
         Background p = start(stdin, args);
         return p.await(timeout);
     }
 
     /** Starts a command without waiting; its output goes to files so it can never block on a full pipe. */
-    Background start(String... args) {
+    public Background start(String... args) {
         return start(null, args);
     }
 
-    Background start(byte[] stdin, String... args) {
+    public Background start(byte[] stdin, String... args) {
         return startCommand(List.of(args), command(args), stdin);
     }
 
@@ -158,11 +158,11 @@ final class HarnessProcesses {
     }
 
     /** A running harness process. */
-    static final class Background {
-        final List<String> args;
-        final Process process;
-        final Path out;
-        final Path err;
+    public static final class Background {
+        public final List<String> args;
+        public final Process process;
+        public final Path out;
+        public final Path err;
 
         Background(List<String> args, Process process, Path out, Path err) {
             this.args = args;
@@ -171,7 +171,7 @@ final class HarnessProcesses {
             this.err = err;
         }
 
-        Result await(Duration timeout) {
+        public Result await(Duration timeout) {
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -188,7 +188,7 @@ final class HarnessProcesses {
             }
         }
 
-        String stderrSoFar() {
+        public String stderrSoFar() {
             try {
                 return Files.readString(err, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -196,7 +196,7 @@ final class HarnessProcesses {
             }
         }
 
-        String stdoutSoFar() {
+        public String stdoutSoFar() {
             try {
                 return Files.readString(out, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -205,7 +205,7 @@ final class HarnessProcesses {
         }
     }
 
-    JsonNode json(String... args) {
+    public JsonNode json(String... args) {
         Result r = run(args).ok();
         try {
             return mapper.readTree(r.stdoutBytes());
@@ -214,19 +214,19 @@ final class HarnessProcesses {
         }
     }
 
-    JsonNode session(String ref) {
+    public JsonNode session(String ref) {
         return json("show", ref, "--json");
     }
 
-    String status(String ref) {
+    public String status(String ref) {
         return session(ref).path("status").asText();
     }
 
-    String tailAll(String ref) {
+    public String tailAll(String ref) {
         return run("tail", ref, "-n", "all").ok().out();
     }
 
-    OptionalLong daemonPid() {
+    public OptionalLong daemonPid() {
         try {
             String text = Files.readString(home.resolve("daemon.lock")).replaceAll("[^0-9].*", "").trim();
             return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text.split("\\s+")[0]));
@@ -235,12 +235,12 @@ final class HarnessProcesses {
         }
     }
 
-    boolean daemonAlive() {
+    public boolean daemonAlive() {
         OptionalLong pid = daemonPid();
         return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+    public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -255,11 +255,11 @@ final class HarnessProcesses {
         }
     }
 
-    static boolean alive(long pid) {
+    public static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    static void kill(long pid, String signal) {
+    public static void kill(long pid, String signal) {
         try {
             new ProcessBuilder("kill", "-" + signal, "--", Long.toString(pid)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
@@ -274,7 +274,7 @@ final class HarnessProcesses {
      * Leaves nothing running: shuts the daemon down, kills it if it will not go, kills any agent
      * process group a session still names, and any harness process a test left behind.
      */
-    void cleanUp() {
+    public void cleanUp() {
         List<Long> agentPids = new ArrayList<>();
         try {
             Result ps = run(null, Duration.ofSeconds(30), "ps", "--all", "--json");

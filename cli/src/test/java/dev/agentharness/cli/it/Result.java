@@ -9,26 +9,26 @@ import java.util.Arrays;
 import java.util.List;
 
 /** What one harness process did. */
-record Result(List<String> args, int code, byte[] stdoutBytes, String stderr) {
-    String out() {
+public record Result(List<String> args, int code, byte[] stdoutBytes, String stderr) {
+    public String out() {
         return new String(stdoutBytes, StandardCharsets.UTF_8);
     }
 
-    List<String> errLines() {
+    public List<String> errLines() {
         return stderr.isEmpty() ? List.of() : Arrays.asList(stderr.split("\n"));
     }
 
-    Result expect(int expected) {
+    public Result expect(int expected) {
         assertEquals(expected, code, this::toString);
         return this;
     }
 
-    Result ok() {
+    public Result ok() {
         return expect(0);
     }
 
     /** The documented error shape: the exit code and exactly one line on stderr, without a stack trace. */
-    Result expectOneLineError(int expected, String fragment) {
+    public Result expectOneLineError(int expected, String fragment) {
         expect(expected);
         assertEquals(1, errLines().size(), () -> "exactly one stderr line expected: " + this);
         String line = errLines().get(0);

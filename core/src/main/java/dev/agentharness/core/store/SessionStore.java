@@ -30,7 +30,8 @@ public interface SessionStore {
 
     /**
      * Atomically picks the requested slot, or the lowest free one, and inserts a new session in it
-     * with status {@code starting}.
+     * with status {@code starting}. A session that names a run is counted in that run in the same
+     * transaction.
      *
      * @throws dev.agentharness.core.error.NoFreeSlotException naming the occupants
      * @throws dev.agentharness.core.error.DuplicateNameException when the name is taken

@@ -56,6 +56,7 @@ public final class SqliteSessionStore implements SessionStore {
     private static final String RUNNING = SELECT + " WHERE " + ACTIVE_IN + " AND " + NOT_PROCESS_EXPECTED + " ORDER BY slot";
     private static final String NAME_TAKEN = "SELECT id FROM sessions WHERE name = ?";
     private static final String DELETE = "DELETE FROM sessions WHERE id = ?";
+    private static final String COUNT_IN_RUN = "UPDATE runs SET session_count = session_count + 1 WHERE id = ?";
     private static final String SET_ACTIVITY = "UPDATE sessions SET last_activity_at = ? WHERE id = ?";
     private static final String SET_ESCALATION =
             "UPDATE sessions SET escalation_level = ?, stalled_since = ?, updated_at = ? WHERE id = ?";
@@ -146,6 +147,11 @@ public final class SqliteSessionStore implements SessionStore {
             }
             Session session = Session.starting(ids.newId(), spec, slot, now());
             insert(session, null);
+            if (spec.runId() != null) {
+                // Counted here, in the claim's transaction, so that every way a session is born
+                // (start, queue, restart, automatic restart) counts exactly once.
+                Sql.bind(db.statement(COUNT_IN_RUN), spec.runId()).executeUpdate();
+            }
             return find(session.id()).orElseThrow();
         });
     }

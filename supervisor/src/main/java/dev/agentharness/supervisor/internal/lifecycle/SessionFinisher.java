@@ -6,6 +6,7 @@ import dev.agentharness.core.EventType;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.core.error.HarnessException;
+import dev.agentharness.core.error.StoreException;
 import dev.agentharness.core.store.SessionStore;
 import dev.agentharness.supervisor.SupervisorConfig;
 import dev.agentharness.supervisor.internal.capture.BackpressureGauge;
@@ -53,6 +54,7 @@ public final class SessionFinisher {
     static final Duration PIPE_HOLDER_CAP = Duration.ofMillis(700);
     private static final Duration DRAIN_CHECK = Duration.ofMillis(50);
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
+    private static final long[] RECORD_RETRY_MS = {100, 200, 400, 800, 1000};
 
     private final StatusRecorder recorder;
     private final SessionStore sessions;
@@ -182,6 +184,7 @@ public final class SessionFinisher {
         }
         Session ended;
         boolean spawnFailure = false;
+        Retry retry = null;
         session.lock().lock();
         try {
             StopCause cause = session.stopCause();
@@ -216,6 +219,11 @@ public final class SessionFinisher {
             }
             try {
                 ended = recorder.change(session.id(), to, reason, b -> b.exitCode(status.recordedCode()), events);
+            } catch (StoreException e) {
+                // A full disk, an I/O error, a database locked for longer than the busy timeout: retried below.
+                LOG.warn("session {}: could not record its end ({}); retrying until it can be stored", session.label(), e.getMessage());
+                ended = null;
+                retry = new Retry(to, reason, status, events);
             } catch (HarnessException e) {
                 LOG.warn("session {}: could not record its end ({}); keeping what the store says", session.label(), e.getMessage());
                 ended = sessions.get(session.id()).orElse(null);
@@ -224,8 +232,49 @@ public final class SessionFinisher {
         } finally {
             session.lock().unlock();
         }
+        if (retry != null) {
+            // Outside the lock, so that a shutdown (which takes it) is never held up by a full disk.
+            ended = recordEndEventually(session, retry);
+        }
         LOG.info("session {} ended {} ({})", session.label(), ended == null ? "?" : ended.status(), status.describe());
         conclude(session, ended, spawnFailure);
+    }
+
+    private record Retry(SessionStatus to, String reason, ExitStatus status, List<StatusRecorder.Event> events) {
+    }
+
+    /**
+     * Records the end once the store takes it again. Until then the session stays live, its slot
+     * taken, and whoever waits for its end waits; the supervisor shutting down (which interrupts
+     * this thread) gives up, and the next harness reconciles the row.
+     */
+    private Session recordEndEventually(LiveSession session, Retry r) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Thread.sleep(RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)]);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("session {}: its end was never stored; the next harness will reconcile it", session.label());
+                try {
+                    return sessions.get(session.id()).orElse(null);
+                } catch (HarnessException unreadable) {
+                    return null;
+                }
+            }
+            try {
+                Session ended = recorder.change(session.id(), r.to(), r.reason(), b -> b.exitCode(r.status().recordedCode()),
+                        r.events());
+                LOG.info("session {}: its end is stored after all", session.label());
+                return ended;
+            } catch (StoreException e) {
+                if (attempt % 30 == 29) {
+                    LOG.warn("session {}: still cannot record its end ({})", session.label(), e.getMessage());
+                }
+            } catch (HarnessException e) {
+                LOG.warn("session {}: could not record its end ({}); keeping what the store says", session.label(), e.getMessage());
+                return sessions.get(session.id()).orElse(null);
+            }
+        }
     }
 
     private void conclude(LiveSession session, Session ended, boolean spawnFailure) {

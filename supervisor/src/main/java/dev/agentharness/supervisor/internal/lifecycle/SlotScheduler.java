@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,6 +44,8 @@ public final class SlotScheduler {
             return size() > REMEMBERED_STARTS;
         }
     };
+    /** Queue ids being started right now: off the queue (the claim committed), not yet in {@link #started}. */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Object draining = new Object();
     private volatile boolean paused = true;
 
@@ -81,20 +84,32 @@ public final class SlotScheduler {
 
     public CompletableFuture<Session> whenDequeued(long queueId) {
         CompletableFuture<Session> f = waiters.computeIfAbsent(queueId, id -> new CompletableFuture<>());
-        String sessionId;
-        synchronized (started) {
-            sessionId = started.get(queueId);
+        if (startedAs(queueId, f)) {
+            return f;
         }
-        if (sessionId != null) {
-            waiters.remove(queueId);
-            sessions.get(sessionId).ifPresentOrElse(f::complete,
-                    () -> f.completeExceptionally(new HarnessException("queued start " + queueId + " became session " + sessionId
-                            + ", which no longer exists")));
-        } else if (queue.get(queueId).isEmpty() && !f.isDone()) {
+        // In this order: a drain marks a request in flight before its claim takes it off the queue, and
+        // records it started before it is no longer in flight.
+        if (queue.get(queueId).isEmpty() && !inFlight.contains(queueId) && !startedAs(queueId, f) && !f.isDone()) {
             waiters.remove(queueId);
             f.completeExceptionally(new HarnessException("no queued start request " + queueId));
         }
         return f;
+    }
+
+    /** Completes {@code f} if the request has become a session; whether it had. */
+    private boolean startedAs(long queueId, CompletableFuture<Session> f) {
+        String sessionId;
+        synchronized (started) {
+            sessionId = started.get(queueId);
+        }
+        if (sessionId == null) {
+            return false;
+        }
+        waiters.remove(queueId);
+        sessions.get(sessionId).ifPresentOrElse(f::complete,
+                () -> f.completeExceptionally(new HarnessException("queued start " + queueId + " became session " + sessionId
+                        + ", which no longer exists")));
+        return true;
     }
 
     /** A slot may be free: start queued requests on a lifecycle thread. */
@@ -119,6 +134,7 @@ public final class SlotScheduler {
                     if (paused || sessions.slotOccupants().size() >= sessions.slotCount()) {
                         return;
                     }
+                    inFlight.add(q.id());
                     try {
                         Session s = starter.start(q.spec(), () -> {
                             if (!queue.remove(q.id())) {
@@ -128,6 +144,7 @@ public final class SlotScheduler {
                         synchronized (started) {
                             started.put(q.id(), s.id());
                         }
+                        inFlight.remove(q.id());
                         CompletableFuture<Session> f = waiters.remove(q.id());
                         if (f != null) {
                             f.complete(s);
@@ -155,6 +172,8 @@ public final class SlotScheduler {
                         if (f != null) {
                             f.completeExceptionally(e);
                         }
+                    } finally {
+                        inFlight.remove(q.id());
                     }
                 }
             }

@@ -41,6 +41,7 @@ public final class AgentLauncher {
 
     @Inject
     public AgentLauncher(HarnessEnvironment environment) {
+        NuProcessSettings.applyDefaults(); // before the first spawn loads NuProcess's event loop
         String path = environment.path() == null ? FALLBACK_PATH : environment.path() + ":" + FALLBACK_PATH;
         this.setsid = find("setsid", path);
         this.env = find("env", path);

@@ -9,6 +9,9 @@ import java.util.TreeMap;
  * its own so that it is injected, not read from {@code System.getenv()} all over the place.
  */
 public final class HarnessEnvironment {
+    /** Every agent's own session id; inherited by everything it starts. */
+    public static final String SESSION_ID = "HARNESS_SESSION_ID";
+
     private final Map<String, String> variables;
 
     @Inject
@@ -27,7 +30,7 @@ public final class HarnessEnvironment {
     public Map<String, String> forAgent(Map<String, String> overrides, String sessionId, int slot) {
         Map<String, String> env = new TreeMap<>(variables);
         env.putAll(overrides);
-        env.put("HARNESS_SESSION_ID", sessionId);
+        env.put(SESSION_ID, sessionId);
         env.put("HARNESS_SLOT", Integer.toString(slot));
         return env;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +51,47 @@ public final class ProcInspector {
             // /proc is always readable on Linux; an empty answer is the safe one (nothing gets signalled).
         }
         return members;
+    }
+
+    /**
+     * Live processes whose environment holds {@code key=value} exactly. The harness gives every agent
+     * {@code HARNESS_SESSION_ID}, and everything the agent starts inherits it, so this finds a
+     * session's processes even when no pid of theirs was ever recorded. Only processes of this user
+     * can be read, which are the only ones the harness could have started.
+     */
+    public List<ProcStat> withEnvironment(String key, String value) {
+        byte[] entry = (key + "=" + value).getBytes(StandardCharsets.UTF_8);
+        List<ProcStat> found = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcInspector::isPidDir)) {
+            for (Path dir : dirs) {
+                byte[] env;
+                try {
+                    env = Files.readAllBytes(dir.resolve("environ"));
+                } catch (IOException | RuntimeException unreadable) {
+                    continue; // gone, or not ours
+                }
+                if (containsEntry(env, entry)) {
+                    stat(Integer.parseInt(dir.getFileName().toString())).filter(s -> !s.hasExited()).ifPresent(found::add);
+                }
+            }
+        } catch (IOException e) {
+            // As above: nothing found means nothing signalled.
+        }
+        return found;
+    }
+
+    /** Whether the NUL-separated {@code env} has {@code entry} as one of its entries. */
+    static boolean containsEntry(byte[] env, byte[] entry) {
+        int start = 0;
+        for (int i = 0; i <= env.length; i++) {
+            if (i == env.length || env[i] == 0) {
+                if (i - start == entry.length && Arrays.equals(env, start, i, entry, 0, entry.length)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
     }
 
     private static boolean isPidDir(Path p) {
