@@ -9,6 +9,8 @@
 #                                ceiling) and renders the report from these plus earlier results
 #   bench/run.sh --runs N        measured runs per figure (default 5; --quick: 1)
 #   bench/run.sh --report-only   renders the report from the results already in bench/out
+#   --before DIR                 adds a before/after table against the results of an earlier run
+#                                (a copy of an earlier bench/out/results)
 #
 # Installs what is missing (apt-get: supervisor hyperfine time; npm: pm2 into bench/out/peers, never
 # globally), builds the harness, runs the figures, writes raw results under bench/out/results
@@ -24,6 +26,7 @@ RUNS=""
 ONLY=""
 REPORT_ONLY=0
 STRICT_PEERS=0
+BEFORE=""
 ARGS=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -34,7 +37,9 @@ while [[ $# -gt 0 ]]; do
     --runs=*) RUNS="${1#--runs=}" ;;
     --report-only) REPORT_ONLY=1 ;;
     --strict-peers) STRICT_PEERS=1 ;;
-    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --before) BEFORE="$2"; shift ;;
+    --before=*) BEFORE="${1#--before=}" ;;
+    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -139,7 +144,7 @@ environment() {
 
 render() {
   [[ -f "$CLASSES/Report.class" ]] || return 0
-  tool Report "$RES" "$REPORT" "$QUICK" "$ROOT/bench/report/plan.md" "$ROOT/bench/report/left-out.md"
+  tool Report "$RES" "$REPORT" "$QUICK" "$ROOT/bench/report/plan.md" "$ROOT/bench/report/left-out.md" ${BEFORE:+"$BEFORE"}
   log "report written to $REPORT"
 }
 

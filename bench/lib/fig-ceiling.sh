@@ -68,17 +68,20 @@ fig_ceiling() {
   meta ceiling rss_jvm "${RSS_JVM[*]}"
 
   # A 100-byte agent: the fixed cost of one capture from spawn to committed, by source. NuProcess
-  # notices an exit that races the pipes' closing only on its dead-pool poll (250 ms by default,
-  # com.zaxxer.nuprocess.deadPoolPollMs, at least 100).
+  # notices an exit that races the pipes' closing only on its dead-pool poll: 250 ms by default
+  # (com.zaxxer.nuprocess.deadPoolPollMs, at least 100); the daemon sets 100 ms, and so does the
+  # probe unless told otherwise.
   local jvm
-  for jvm in "" "-Dcom.zaxxer.nuprocess.deadPoolPollMs=100"; do
+  for jvm in "" "-Dcom.zaxxer.nuprocess.deadPoolPollMs=250"; do
     args=()
     for r in $(seq "$FIRST_RUN" "$RUNS"); do args+=(nuprocess:20:4096:8192); [[ -z "$jvm" ]] && args+=(read64:20:4096:8192); done
     i=0
     while IFS= read -r line; do
       echo "$line" >>"$RES/ceiling.jsonl"
       mode=$(json_field "$line" variant)
-      mode=${mode%%:*}${jvm:+, deadPoolPollMs=100}
+      mode=${mode%%:*}
+      [[ $mode == nuprocess ]] && mode+=${jvm:+", NuProcess's default 250 ms poll"}
+      [[ $mode == nuprocess ]] && mode+=", the daemon's 100 ms poll"
       if [[ -z "$jvm" ]]; then r=$((i / 2 + FIRST_RUN)); else r=$((i + FIRST_RUN)); fi
       rec ceiling "$mode" tiny ms "$r" "$(awk -v s="$(json_field "$line" seconds)" 'BEGIN{printf "%.1f", s*1000}')" ms
       check ceiling harness "tiny $mode" "$r" "bytes stored" 100 "$(json_field "$line" stored)"

@@ -43,6 +43,8 @@ public final class PipelineProbe {
         Path dir = Path.of(args[0]);
         String classes = args[1];
         long total = Long.parseLong(args[2]);
+        // As the daemon does before its first spawn (an explicit -D wins).
+        dev.agentharness.supervisor.internal.process.NuProcessSettings.applyDefaults();
         for (int i = 3; i < args.length; i++) {
             String[] v = args[i].split(":");
             String source = v[0];

@@ -37,6 +37,8 @@ public final class Report {
     private final boolean quick;
     private Path planFile;
     private Path leftOutFile;
+    /** Results of an earlier run (before some product change), for the before/after table and {{before:...}}. */
+    private Report before;
     private final List<Row> rows = new ArrayList<>();
     private final List<Check> checks = new ArrayList<>();
     private final Map<String, Map<String, String>> meta = new LinkedHashMap<>();
@@ -52,6 +54,10 @@ public final class Report {
         Report r = new Report(Path.of(args[0]), args.length > 2 && args[2].equals("1"));
         r.planFile = args.length > 3 ? Path.of(args[3]) : null;
         r.leftOutFile = args.length > 4 ? Path.of(args[4]) : null;
+        if (args.length > 5 && Files.isDirectory(Path.of(args[5]))) {
+            r.before = new Report(Path.of(args[5]), false);
+            r.before.load();
+        }
         r.load();
         r.render();
         Files.createDirectories(Path.of(args[1]).toAbsolutePath().getParent());
@@ -228,6 +234,7 @@ public final class Report {
         memory();
         profile();
         ceiling();
+        beforeAfter();
         planSection();
         checksSection();
         leftOut();
@@ -658,8 +665,46 @@ public final class Report {
         }
     }
 
+    /** The same medians from an earlier run, side by side: what a product change did. */
+    void beforeAfter() {
+        if (before == null) {
+            return;
+        }
+        String bc = before.m("environment", "git_commit");
+        String ac = m("environment", "git_commit");
+        p("## 8. Before and after the fixes on main");
+        p("");
+        p("This suite found three product problems (section 9); the lead fixed them on `main` (commit 8427c41: `cache_size`");
+        p("set again after `page_size`, the daemon started with `-Xmx96m -XX:+UseSerialGC`, NuProcess's dead-pool poll at");
+        p("100 ms). The \"before\" column is a full run of this same suite on `" + bc + "` (" + before.m("environment", "date")
+                + "), the \"after\" column is this report's run on `" + ac + "`. Both are medians; the machine's load differed (see");
+        p("the load tables), so only large differences mean something, and CPU per GiB is the steadiest row.");
+        p("");
+        List<List<String>> body = new ArrayList<>();
+        row(body, "capture, 1 agent, MB/s", "capture", "harness", "1-agent", "mbps", 1, 1);
+        row(body, "capture, 1 agent, seconds", "capture", "harness", "1-agent", "seconds", 2, 1);
+        row(body, "— supervisord in the same run, MB/s", "capture", "supervisord", "1-agent", "mbps", 1, 1);
+        row(body, "capture, 3 agents, MB/s", "capture", "harness", "3-agent", "mbps", 1, 1);
+        row(body, "— supervisord in the same run, MB/s", "capture", "supervisord", "3-agent", "mbps", 1, 1);
+        row(body, "daemon CPU s per GiB, 1 agent", "capture", "harness", "1-agent", "daemon_cpu_s_per_gib", 2, 1);
+        row(body, "daemon CPU s per GiB, 3 agents", "capture", "harness", "3-agent", "daemon_cpu_s_per_gib", 2, 1);
+        row(body, "daemon peak RSS MiB, as shipped (3 agents, 1 GiB)", "memory", "harness (default JVM options)", "3-agent", "vmhwm_kib", 1, 1 / 1024.0);
+        row(body, "daemon peak RSS MiB, -Xmx64m, database created by the daemon", "memory", "harness -Xmx64m -XX:+UseSerialGC", "3-agent", "vmhwm_kib", 1, 1 / 1024.0);
+        row(body, "daemon peak RSS MiB, -Xmx64m, existing database", "memory", "harness -Xmx64m -XX:+UseSerialGC, existing database", "3-agent", "vmhwm_kib", 1, 1 / 1024.0);
+        row(body, "`appendBatch` peak RSS MiB, database created by the store", "ceiling", "store", "rss", "rss_kib", 1, 1 / 1024.0);
+        row(body, "`appendBatch` peak RSS MiB, existing database", "ceiling", "store-existing", "rss", "rss_kib", 1, 1 / 1024.0);
+        row(body, "follow p50 ms", "follow", "harness", "1000-lines", "p50", 1, 1);
+        row(body, "follow p99 ms", "follow", "harness", "1000-lines", "p99", 1, 1);
+        row(body, "`harness ps` ms", "cli", "harness ps", "status", "median", 1, 1);
+        table(List.of("", "before (" + bc + ")", "after (" + ac + ")"), body);
+    }
+
+    private void row(List<List<String>> body, String label, String fig, String sys, String scen, String metric, int dec, double scale) {
+        body.add(List.of(label, f(median(before.vals(fig, sys, scen, metric)) * scale, dec), f(median(vals(fig, sys, scen, metric)) * scale, dec)));
+    }
+
     void planSection() throws IOException {
-        p("## 8. Findings and plan");
+        p(before == null ? "## 8. Findings and plan" : "## 9. Findings and plan");
         p("");
         Path src = planFile;
         if (src != null && Files.exists(src)) {
@@ -687,7 +732,15 @@ public final class Report {
     }
 
     String placeholder(String spec) {
+        if (spec.startsWith("before:")) {
+            return before == null ? "n/a" : before.placeholder(spec.substring("before:".length()));
+        }
         String[] a = spec.split("\\|", -1);
+        if (a[0].equals("calc")) {
+            // calc|decimals|expression: + - * / and parentheses over numbers and [fig/sys/scen/metric/stat] terms
+            // (or [meta/fig/key]); for derived figures such as "seconds saved", always from measured values.
+            return f(new Calc(spec.substring(spec.indexOf('|', 5) + 1)).eval(), Integer.parseInt(a[1]));
+        }
         if (a[0].equals("jfr")) {
             // jfr|kind|thread|method: that method's share of the thread's samples of that kind, in percent
             return f(jfrShare(a[1], a[2], a[3]), 0);
@@ -701,6 +754,92 @@ public final class Report {
         double v = stat(a[0], a[1], a[2], a[3], a[4]);
         double scale = a.length > 6 && !a[6].isEmpty() ? Double.parseDouble(a[6]) : 1;
         return f(v * scale, a.length > 5 && !a[5].isEmpty() ? Integer.parseInt(a[5]) : 1);
+    }
+
+    /** A tiny recursive-descent evaluator for the calc placeholder. */
+    final class Calc {
+        private final String in;
+        private int at;
+
+        Calc(String in) {
+            this.in = in;
+        }
+
+        double eval() {
+            double v = sum();
+            skip();
+            if (at != in.length()) {
+                throw new IllegalArgumentException("calc: unexpected '" + in.substring(at) + "' in " + in);
+            }
+            return v;
+        }
+
+        private double sum() {
+            double v = product();
+            while (true) {
+                skip();
+                if (peek('+')) {
+                    at++;
+                    v += product();
+                } else if (peek('-')) {
+                    at++;
+                    v -= product();
+                } else {
+                    return v;
+                }
+            }
+        }
+
+        private double product() {
+            double v = atom();
+            while (true) {
+                skip();
+                if (peek('*')) {
+                    at++;
+                    v *= atom();
+                } else if (peek('/')) {
+                    at++;
+                    v /= atom();
+                } else {
+                    return v;
+                }
+            }
+        }
+
+        private double atom() {
+            skip();
+            if (peek('(')) {
+                at++;
+                double v = sum();
+                skip();
+                at++; // ')'
+                return v;
+            }
+            if (peek('[')) {
+                int end = in.indexOf(']', at);
+                String[] t = in.substring(at + 1, end).split("/");
+                at = end + 1;
+                if (t[0].equals("meta")) {
+                    return Double.parseDouble(m(t[1], t[2]));
+                }
+                return stat(t[0], t[1], t[2], t[3], t[4]);
+            }
+            int start = at;
+            while (at < in.length() && (Character.isDigit(in.charAt(at)) || in.charAt(at) == '.')) {
+                at++;
+            }
+            return Double.parseDouble(in.substring(start, at));
+        }
+
+        private boolean peek(char c) {
+            return at < in.length() && in.charAt(at) == c;
+        }
+
+        private void skip() {
+            while (at < in.length() && in.charAt(at) == ' ') {
+                at++;
+            }
+        }
     }
 
     double jfrShare(String kind, String thread, String method) {
