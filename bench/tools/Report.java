@@ -221,7 +221,7 @@ public final class Report {
             p("");
         }
         p("Every number below was measured by `bench/run.sh` and rendered from its raw results (TSV and JSON,");
-        p("`" + dir.getParent().getFileName() + "/" + dir.getFileName() + "/`); none is typed by hand. Medians are over the measured runs, shown as");
+        p("`" + Path.of("").toAbsolutePath().relativize(dir.toAbsolutePath().normalize()) + "/`); none is typed by hand. Medians are over the measured runs, shown as");
         p("`median (min–max)`; each figure runs every system in the same session, on the same machine, one");
         p("after the other (the capture runs interleaved: run 1 of every system, then run 2, ...).");
         p("");
