@@ -11,6 +11,10 @@
 #   bench/run.sh --report-only   renders the report from the results already in bench/out
 #   --before DIR                 adds a before/after table against the results of an earlier run
 #                                (a copy of an earlier bench/out/results)
+#   --results DIR                with --report-only: render from DIR instead of bench/out/results.
+#                                docs/BENCHMARKS.md is: bench/run.sh --report-only
+#                                  --results bench/results/2026-11-21-528b327
+#                                  --before bench/results/2026-11-21-aaac1e3-before-fixes
 #
 # Installs what is missing (apt-get: supervisor hyperfine time; npm: pm2 into bench/out/peers, never
 # globally), builds the harness, runs the figures, writes raw results under bench/out/results
@@ -27,6 +31,7 @@ ONLY=""
 REPORT_ONLY=0
 STRICT_PEERS=0
 BEFORE=""
+RESULTS=""
 ARGS=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -38,6 +43,8 @@ while [[ $# -gt 0 ]]; do
     --report-only) REPORT_ONLY=1 ;;
     --strict-peers) STRICT_PEERS=1 ;;
     --before) BEFORE="$2"; shift ;;
+    --results) RESULTS="$2"; shift ;;
+    --results=*) RESULTS="${1#--results=}" ;;
     --before=*) BEFORE="${1#--before=}" ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -71,7 +78,7 @@ else
   TICK_DELAY_MS=3000
   REPORT="$ROOT/docs/BENCHMARKS.md"
 fi
-RES="$OUT/results"
+RES="${RESULTS:-$OUT/results}"
 CLASSES="$ROOT/bench/out/classes"
 mkdir -p "$OUT" "$RES"
 
