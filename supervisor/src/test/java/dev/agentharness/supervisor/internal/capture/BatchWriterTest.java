@@ -11,6 +11,7 @@ import dev.agentharness.core.StreamType;
 import dev.agentharness.core.UlidGenerator;
 import dev.agentharness.store.SqliteStores;
 import dev.agentharness.supervisor.SupervisorConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +54,11 @@ class BatchWriterTest {
         ByteBudget budget = new ByteBudget(1 << 20, new BackpressureGauge());
         writer.start();
         for (int i = 0; i < 100; i++) {
-            writer.enqueue(a, StreamType.STDOUT, "a" + i + ",", 3, Instant.now(), budget);
-            writer.enqueue(b, StreamType.STDOUT, "b", 1, Instant.now(), budget);
+            enqueue(a, StreamType.STDOUT, "a" + i + ",", budget);
+            enqueue(b, StreamType.STDOUT, "b", budget);
         }
-        writer.enqueue(a, StreamType.STDERR, "E", 1, Instant.now(), budget);
-        writer.enqueue(a, StreamType.STDOUT, "tail", 4, Instant.now(), budget);
+        enqueue(a, StreamType.STDERR, "E", budget);
+        enqueue(a, StreamType.STDOUT, "tail", budget);
         writer.flush().get(30, TimeUnit.SECONDS);
 
         List<OutputChunk> chunks = stores.outputs().after(a, 0, 100);
@@ -79,7 +80,7 @@ class BatchWriterTest {
         String a = session();
         BackpressureGauge gauge = new BackpressureGauge();
         ByteBudget budget = new ByteBudget(10, gauge);
-        writer.enqueue(a, StreamType.STDOUT, "x".repeat(25), 25, Instant.now(), budget);
+        enqueue(a, StreamType.STDOUT, "x".repeat(25), budget);
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
             try {
                 budget.awaitBelowLimit();
@@ -103,9 +104,32 @@ class BatchWriterTest {
         writer.start();
         writer.close();
         ByteBudget budget = new ByteBudget(1, new BackpressureGauge());
-        assertFalse(writer.enqueue(a, StreamType.STDOUT, "late", 4, Instant.now(), budget));
+        assertFalse(enqueue(a, StreamType.STDOUT, "late", budget));
         assertEquals(0, budget.outstanding());
         assertTrue(writer.flush().isDone());
+    }
+
+    @Test
+    void aCoalescedChunkStopsGrowingAtTheLimitAndKeepsEveryByte() throws Exception {
+        String a = session();
+        ByteBudget budget = new ByteBudget(1 << 30, new BackpressureGauge());
+        String piece = "é€😀x".repeat(1000); // 10 bytes per repeat, 10,000 per read
+        for (int i = 0; i < 20; i++) {
+            enqueue(a, StreamType.STDOUT, piece, budget);
+        }
+        writer.start();
+        writer.flush().get(30, TimeUnit.SECONDS);
+
+        List<OutputChunk> chunks = stores.outputs().after(a, 0, 100);
+        assertEquals(List.of(60_000, 60_000, 60_000, 20_000),
+                chunks.stream().map(c -> c.text().getBytes(StandardCharsets.UTF_8).length).toList());
+        assertEquals(piece.repeat(20), String.join("", chunks.stream().map(OutputChunk::text).toList()));
+        assertEquals(200_000, stores.outputs().size(a).bytes());
+    }
+
+    private boolean enqueue(String session, StreamType stream, String text, ByteBudget budget) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return writer.enqueue(session, stream, utf8, utf8.length, utf8.length, Instant.now(), budget);
     }
 
     private String session() {
