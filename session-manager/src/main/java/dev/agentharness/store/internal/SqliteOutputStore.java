@@ -144,6 +144,7 @@ public final class SqliteOutputStore implements OutputStore {
             batched++;
         }
         if (batched > 0) {
+            db.wrote(cursors.values().stream().mapToLong(c -> c.bytes).sum());
             try {
                 insert.executeBatch();
             } finally {
