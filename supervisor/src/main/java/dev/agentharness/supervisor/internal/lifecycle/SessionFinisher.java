@@ -100,6 +100,9 @@ public final class SessionFinisher {
             @Override
             public void pipeClosed(int pid) {
                 session.exitWatcher().poll(pid);
+                if (session.pump().isDrained()) {
+                    session.outputEnded().complete(null);
+                }
             }
 
             @Override
@@ -304,7 +307,10 @@ public final class SessionFinisher {
     }
 
     /**
-     * Waits for NuProcess to drain and reap, but not forever: when the group is gone and nothing has
+     * Waits until the output is complete: both pipes at end of file (or NuProcess has reaped, which
+     * it does only after that). Not for the reap itself: NuProcess looks for exited processes only
+     * every {@code deadPoolPollMs}, which made every session end up to 100 ms late, and the main
+     * process's exit is already known here. Not forever either: when the group is gone and nothing has
      * been captured anywhere for {@link #PIPE_HOLDER_CAP} (and no reader waits on its budget, which
      * could be hiding unread bytes), the pipes must be held by a process outside the group, and the
      * session ends without them.
@@ -326,6 +332,7 @@ public final class SessionFinisher {
         void start() {
             done.thenRunAsync(then, threads.work());
             session.reaped().thenRun(() -> done.complete(null));
+            session.outputEnded().thenRun(() -> done.complete(null));
             if (!done.isDone()) {
                 check = threads.timer().scheduleWithFixedDelay(this::check, DRAIN_CHECK.toMillis(), DRAIN_CHECK.toMillis(),
                         TimeUnit.MILLISECONDS);
