@@ -3,6 +3,7 @@ package dev.agentharness.supervisor.internal.capture;
 import dev.agentharness.core.PendingChunk;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.core.error.DatabaseBusyException;
+import dev.agentharness.core.error.DiskFullException;
 import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.supervisor.SupervisorConfig;
 import jakarta.inject.Inject;
@@ -273,22 +274,35 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     /**
-     * A busy database (another process holds the write lock) is waited out for as long as it takes:
-     * meanwhile the budgets hold the agents back, so nothing is lost and memory stays bounded. Only
-     * when closing does the writer give up on it. Any other failure is retried a few times.
+     * Two failures are waited out for as long as they last: a busy database (another process holds
+     * the write lock) and a full disk (someone will make room). Meanwhile the budgets hold the
+     * agents back (their pipes fill, their writes block), so nothing is lost and memory stays
+     * bounded; an agent that cannot write is better than output that silently is not stored. Only
+     * when closing does the writer give up on them. Any other failure is retried a few times.
      */
     private boolean appendWithRetry(List<PendingChunk> chunks) {
         int failures = 0;
+        boolean diskWasFull = false;
         for (int attempt = 0; ; attempt++) {
             try {
                 store.appendBatch(chunks);
+                if (diskWasFull) {
+                    LOG.warn("there is room on the disk again; output is being stored");
+                }
                 return true;
-            } catch (DatabaseBusyException busy) {
+            } catch (DatabaseBusyException | DiskFullException waitable) {
                 if (closing && attempt >= RETRY_DELAYS_MS.length) {
-                    LOG.warn("database still busy while closing; giving up on {} chunks", chunks.size());
+                    LOG.warn("{} while closing; giving up on {} chunks", waitable.getMessage(), chunks.size());
                     return false;
                 }
-                LOG.warn("database busy, output waits: {}", busy.getMessage());
+                if (waitable instanceof DiskFullException) {
+                    if (!diskWasFull) {
+                        LOG.error("{}; output waits until there is room, and the agents wait with it", waitable.getMessage());
+                    }
+                    diskWasFull = true;
+                } else {
+                    LOG.warn("database busy, output waits: {}", waitable.getMessage());
+                }
                 sleep(Math.min(BUSY_RETRY_MS, RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]));
             } catch (RuntimeException e) {
                 if (failures >= RETRY_DELAYS_MS.length) {

@@ -252,6 +252,9 @@ public final class SessionFinisher {
      * this thread) gives up, and the next harness reconciles the row.
      */
     private Session recordEndEventually(LiveSession session, Retry r) {
+        // Output before the end, always: while the disk is full the writer holds the session's last
+        // output, and a follower that sees the end stops reading.
+        CompletableFuture<Void> flushed = writer.flush();
         for (int attempt = 0; ; attempt++) {
             try {
                 Thread.sleep(RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)]);
@@ -263,6 +266,9 @@ public final class SessionFinisher {
                 } catch (HarnessException unreadable) {
                     return null;
                 }
+            }
+            if (!flushed.isDone()) {
+                continue;
             }
             try {
                 Session ended = recorder.change(session.id(), r.to(), r.reason(), b -> b.exitCode(r.status().recordedCode()),
