@@ -155,11 +155,13 @@ public final class RenderReliability {
                 + "(one batch window), and what was still in memory or in the pipe is gone. The crash loop checks that what "
                 + "is stored is an exact prefix; it does not measure the tail that never arrived.\n");
         if (bad.containsKey("fullFilesystemFloodWritten")) {
-            b.append("- Output that arrives while the home's file system stays full for longer than the output writer's retries "
-                    + "(about 3 s) is dropped; the daemon logs it (its log is in the home too, so that line may be lost with it). "
+            b.append("- While the home's file system is full, output is not dropped: the output writer waits until there is room, "
+                    + "and the agents wait with it (their pipes fill, their writes block). Only a daemon shut down while the disk "
+                    + "is still full gives up on what it holds, after about 3 s of retries, and logs it. "
                     + "In this run an agent that filled the file system wrote ").append(bytes(n(bad, "fullFilesystemFloodWritten")))
                     .append(", of which ").append(bytes(n(bad, "fullFilesystemFloodNotStored")))
-                    .append(" could not be stored. Nothing stored before was lost, and the harness worked again once there was room.\n");
+                    .append(" could not be stored (the test demands 0). Nothing stored before was lost, and the harness worked again "
+                    + "once there was room.\n");
         }
         return b.toString();
     }

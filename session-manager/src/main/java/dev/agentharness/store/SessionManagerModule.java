@@ -35,7 +35,8 @@ public final class SessionManagerModule extends AbstractModule {
     @Singleton
     SqliteStores stores(Clock clock, IdGenerator ids) {
         home.ensureExists();
-        return SqliteStores.open(home.database(), clock, ids, SqliteStores.DEFAULT_SLOT_COUNT);
+        // Whoever injects the stores lives long and writes output: checkpoints must not stall it.
+        return SqliteStores.open(home.database(), clock, ids, SqliteStores.DEFAULT_SLOT_COUNT).startBackgroundCheckpoints();
     }
 
     @Provides

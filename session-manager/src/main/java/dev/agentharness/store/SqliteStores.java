@@ -99,6 +99,16 @@ public final class SqliteStores implements AutoCloseable {
         }
     }
 
+    /**
+     * Checkpoints the WAL on a background thread from now on, rather than inside the commits of
+     * whoever writes (see {@code WalCheckpointer}): for long-lived writers such as the daemon, whose
+     * output writer would otherwise wait for the checkpoint's fsyncs. Returns this.
+     */
+    public SqliteStores startBackgroundCheckpoints() {
+        db.startBackgroundCheckpoints();
+        return this;
+    }
+
     public SessionStore sessions() {
         return sessions;
     }

@@ -45,4 +45,21 @@ class LargeOutputTest {
             assertEquals(HexFormat.of().formatHex(sha.digest()), read[2], "sha-256 of everything written");
         }
     }
+
+    /**
+     * Regression: a new database got a page cache of 4096 pages of its final size (256 MiB with
+     * 64 KiB pages) instead of 16 MiB, because the connection set cache_size (in KiB, turned into a
+     * page count with the default 4 KiB pages) before the new file's page_size; PRAGMA cache_size
+     * read back the same either way, so only memory shows it. Writing and reading 100 MB in a
+     * 64 MiB heap peaked at 214 MiB RSS with the bug and 121 MiB without.
+     */
+    @Test
+    void aNewDatabasesPageCacheStaysAtSixteenMegabytes() throws Exception {
+        try (ChildJvm child = ChildJvm.start(List.of("-Xmx64m", "-XX:+UseSerialGC"), WriteFullMain.class,
+                dir.resolve("harness.db").toString(), "100")) {
+            long peakRss = Long.parseLong(child.awaitLine("PEAK_RSS_KB ", 240).substring(12)) << 10;
+            assertEquals(0, child.waitFor(60), child.output().toString());
+            assertTrue(peakRss < 170L << 20, "peak RSS " + (peakRss >> 20) + " MiB: heap 64 + cache 16 + the JVM's own");
+        }
+    }
 }

@@ -115,6 +115,10 @@ class OutputStoreTest {
         assertEquals(List.of(String.valueOf(expectedBytes)),
                 stores.database().queryColumn("SELECT SUM(length(CAST(data AS BLOB))) FROM session_outputs"),
                 "the bytes column is the UTF-8 length SQLite sees");
+        assertEquals(List.of("text"), stores.database().queryColumn("SELECT DISTINCT typeof(data) FROM session_outputs"),
+                "bound as bytes, stored as TEXT: SQL functions and older readers see text");
+        assertEquals(List.of(String.valueOf(expectedBytes)),
+                stores.database().queryColumn("SELECT SUM(bytes) FROM session_outputs"));
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class LineChannel implements AutoCloseable {
         readBuffer.flip();
     }
 
-    /** Thrown when a line exceeds the bound; the rest of the stream cannot be trusted to resync. */
+    /** Thrown when a line exceeds the bound; {@link #skipRestOfLine()} gets past it. */
     public static final class LineTooLongException extends IOException {
         public LineTooLongException(int max) {
             super("line longer than " + max + " bytes");
@@ -57,6 +57,28 @@ public final class LineChannel implements AutoCloseable {
                 eof = true;
                 pending.reset();
                 return null;
+            }
+        }
+    }
+
+    /**
+     * Discards the rest of the current line, up to and including its newline, without keeping it:
+     * after a {@link LineTooLongException}, so that the peer can finish writing it and read the
+     * answer (closing on a peer still writing made its write fail with EPIPE before it could).
+     *
+     * @return false when the stream ended first
+     */
+    public boolean skipRestOfLine() throws IOException {
+        pending.reset();
+        while (true) {
+            while (readBuffer.hasRemaining()) {
+                if (readBuffer.get() == '\n') {
+                    return true;
+                }
+            }
+            if (eof || fill() < 0) {
+                eof = true;
+                return false;
             }
         }
     }

@@ -94,9 +94,15 @@ public final class ControlServer implements AutoCloseable {
                 try {
                     line = lines.readLine();
                 } catch (LineChannel.LineTooLongException e) {
+                    // Read the rest of that line (discarding it) before answering: closing on a client
+                    // that is still writing fails its write with EPIPE before it can read why.
+                    boolean more = lines.skipRestOfLine();
                     lines.writeLine("{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"request longer than "
                             + ControlProtocol.MAX_LINE_BYTES + " bytes\"}}");
-                    return;
+                    if (!more) {
+                        return;
+                    }
+                    continue;
                 }
                 if (line == null) {
                     return;

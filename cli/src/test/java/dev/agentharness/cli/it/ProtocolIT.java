@@ -72,6 +72,9 @@ class ProtocolIT extends HarnessIT {
             ch.write(ByteBuffer.wrap(huge));
             JsonNode r = request(ch, "\n");
             assertEquals("bad_request", r.path("error").path("code").asText());
+            // The daemon read past that line (a client still writing must not get EPIPE): the
+            // connection goes on serving.
+            assertTrue(request(ch, "{\"op\":\"ping\"}\n").path("ok").asBoolean());
         }
 
         harness.run("start", "--name", "second", "--", "sleep", "60").ok();

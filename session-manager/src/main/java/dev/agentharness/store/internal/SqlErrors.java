@@ -1,6 +1,7 @@
 package dev.agentharness.store.internal;
 
 import dev.agentharness.core.error.DatabaseBusyException;
+import dev.agentharness.core.error.DiskFullException;
 import dev.agentharness.core.error.HarnessException;
 import dev.agentharness.core.error.IncompatibleDatabaseException;
 import dev.agentharness.core.error.StoreException;
@@ -93,7 +94,7 @@ public final class SqlErrors {
         return switch (primaryCode(e)) {
             case SQLITE_BUSY, SQLITE_LOCKED -> new DatabaseBusyException(
                     "the database is locked by another process; waited " + seconds(busyTimeout) + " — try again", e);
-            case SQLITE_FULL -> new StoreException("cannot write the database " + file + ": disk full", e);
+            case SQLITE_FULL -> new DiskFullException("cannot write the database " + file + ": disk full", e);
             case SQLITE_READONLY -> new StoreException("cannot write the database " + file
                     + ": it is read-only (check the permissions of the file and of its directory)", e);
             case SQLITE_IOERR -> new StoreException("cannot read or write the database " + file + ": I/O error ("

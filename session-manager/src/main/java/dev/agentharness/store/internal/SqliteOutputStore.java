@@ -45,8 +45,13 @@ public final class SqliteOutputStore implements OutputStore {
     static final long PAGE_CHARS = 1L << 20;
 
     private static final String COLUMNS = "SELECT seq, stream, timestamp, data FROM session_outputs";
-    private static final String INSERT =
-            "INSERT INTO session_outputs (session_id, seq, stream, timestamp, data, bytes) VALUES (?, ?, ?, ?, ?, ?)";
+    /**
+     * The text is bound as a BLOB of its UTF-8 bytes and cast to TEXT, which SQLite does by taking
+     * the bytes as they are (the database is UTF-8): the column holds TEXT as before, and the driver
+     * never turns the bytes into a Java string and back.
+     */
+    private static final String INSERT = "INSERT INTO session_outputs (session_id, seq, stream, timestamp, data, bytes)"
+            + " VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?)";
     private static final String LAST_SEQ = "SELECT output_chunks FROM sessions WHERE id = ?";
     private static final String ADVANCE = "UPDATE sessions SET output_chunks = ?, output_bytes = output_bytes + ?,"
             + " last_activity_at = MAX(COALESCE(last_activity_at, ''), ?) WHERE id = ?";
@@ -123,7 +128,8 @@ public final class SqliteOutputStore implements OutputStore {
                 continue;
             }
             long millis = chunk.timestamp().toEpochMilli();
-            int bytes = Utf8.length(chunk.text());
+            byte[] utf8 = chunk.utf8();
+            int bytes = utf8.length;
             cursor.seq++;
             cursor.bytes += bytes;
             cursor.latestMillis = Math.max(cursor.latestMillis, millis);
@@ -132,12 +138,13 @@ public final class SqliteOutputStore implements OutputStore {
             insert.setLong(2, cursor.seq);
             insert.setString(3, chunk.stream().wireName());
             insert.setLong(4, millis);
-            insert.setString(5, chunk.text());
+            insert.setBytes(5, utf8);
             insert.setInt(6, bytes);
             insert.addBatch();
             batched++;
         }
         if (batched > 0) {
+            db.wrote(cursors.values().stream().mapToLong(c -> c.bytes).sum());
             try {
                 insert.executeBatch();
             } finally {

@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * Child JVM, run with a small heap: writes at least {@code megabytes} MB of generated output
  * through appendBatch, then streams it back with writeFull into a hashing writer.
- * Prints HEAP, WROTE chunks, READ bytes sha256.
+ * Prints HEAP, WROTE chunks, READ bytes sha256, and PEAK_RSS_KB (VmHWM of /proc/self/status).
  */
 public final class WriteFullMain {
     public static void main(String[] args) throws Exception {
@@ -60,6 +60,11 @@ public final class WriteFullMain {
                 System.out.println("LAST " + last);
             }
             System.out.println("READ " + count[0] + " " + HexFormat.of().formatHex(sha.digest()));
+        }
+        for (String line : java.nio.file.Files.readAllLines(Paths.get("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                System.out.println("PEAK_RSS_KB " + line.replaceAll("[^0-9]", ""));
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.agentharness.supervisor.internal.capture;
 import dev.agentharness.core.PendingChunk;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.core.error.DatabaseBusyException;
+import dev.agentharness.core.error.DiskFullException;
 import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.supervisor.SupervisorConfig;
 import jakarta.inject.Inject;
@@ -10,6 +11,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,15 +32,16 @@ import org.slf4j.LoggerFactory;
  * chunks wait here up to {@code batchWindow} (20 ms), or until {@code batchMaxBytes} have gathered,
  * and go to {@link OutputStore#appendBatch} together, one transaction for thousands of reads. While
  * they wait, consecutive reads of the same stream of one session are coalesced into one chunk (up to
- * {@link #MAX_CHUNK_CHARS}), so bursts of small writes become few rows; the text stays byte-exact and
- * in order, because a session's chunk is only extended while it is that session's newest.
+ * {@link #MAX_CHUNK_BYTES}), so bursts of small writes become few rows; the bytes stay exact and in
+ * order, because a session's chunk is only extended while it is that session's newest. The text is
+ * UTF-8 bytes from end to end: nothing here decodes it.
  *
  * <p>A crash of the harness loses at most what is waiting here: one batch window.
  */
 @Singleton
 public final class BatchWriter implements AutoCloseable {
-    /** A chunk stops growing at this many chars, so that readers never get huge rows. */
-    public static final int MAX_CHUNK_CHARS = 64 * 1024;
+    /** A chunk stops growing at this many bytes, so that readers never get huge rows. */
+    public static final int MAX_CHUNK_BYTES = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     private static final long[] RETRY_DELAYS_MS = {50, 100, 200, 400, 800, 1600};
@@ -61,7 +64,7 @@ public final class BatchWriter implements AutoCloseable {
     private boolean closed;
     private Thread thread;
 
-    private final AtomicLong committedChars = new AtomicLong();
+    private final AtomicLong committedBytes = new AtomicLong();
     private final AtomicLong committedChunks = new AtomicLong();
     private final AtomicLong committedBatches = new AtomicLong();
 
@@ -87,11 +90,14 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     /**
-     * Queues text for storage and charges {@code bytes} to {@code budget} until it is committed.
+     * Queues {@code utf8[0, length)} for storage and charges {@code bytes} to {@code budget} until it
+     * is committed. The array is taken over, not copied: the caller must not change it afterwards.
      *
+     * @param utf8 well-formed UTF-8
      * @return false when the writer has stopped and the text was not taken
      */
-    public boolean enqueue(String sessionId, StreamType stream, String text, long bytes, Instant at, ByteBudget budget) {
+    public boolean enqueue(String sessionId, StreamType stream, byte[] utf8, int length, long bytes, Instant at,
+            ByteBudget budget) {
         lock.lock();
         try {
             if (closed) {
@@ -100,11 +106,11 @@ public final class BatchWriter implements AutoCloseable {
             budget.add(bytes);
             long seq = nextSeq++;
             Pending newest = newestBySession.get(sessionId);
-            if (newest != null && newest.stream == stream && newest.length() + text.length() <= MAX_CHUNK_CHARS) {
-                newest.append(text);
+            if (newest != null && newest.stream == stream && newest.length + length <= MAX_CHUNK_BYTES) {
+                newest.append(utf8, length);
                 newest.bytes += bytes;
             } else {
-                Pending p = new Pending(sessionId, stream, at, text, bytes, budget, seq);
+                Pending p = new Pending(sessionId, stream, at, utf8, length, bytes, budget, seq);
                 pending.addLast(p);
                 newestBySession.put(sessionId, p);
             }
@@ -177,11 +183,11 @@ public final class BatchWriter implements AutoCloseable {
 
     /** Totals since start, for logs and benchmarks. */
     public Stats stats() {
-        return new Stats(committedBatches.get(), committedChunks.get(), committedChars.get());
+        return new Stats(committedBatches.get(), committedChunks.get(), committedBytes.get());
     }
 
-    /** @param batches transactions committed; chunks rows written; chars text written */
-    public record Stats(long batches, long chunks, long chars) {
+    /** @param batches transactions committed; chunks rows written; bytes text written, in UTF-8 */
+    public record Stats(long batches, long chunks, long bytes) {
     }
 
     private void run() {
@@ -245,17 +251,16 @@ public final class BatchWriter implements AutoCloseable {
 
     private void write(List<Pending> batch) {
         List<PendingChunk> chunks = new ArrayList<>(batch.size());
-        long chars = 0;
+        long bytes = 0;
         for (Pending p : batch) {
-            String text = p.text();
-            chunks.add(new PendingChunk(p.sessionId, p.stream, p.at, text));
-            chars += text.length();
+            chunks.add(new PendingChunk(p.sessionId, p.stream, p.at, p.utf8()));
+            bytes += p.length;
         }
         try {
             if (appendWithRetry(chunks)) {
                 committedBatches.incrementAndGet();
                 committedChunks.addAndGet(chunks.size());
-                committedChars.addAndGet(chars);
+                committedBytes.addAndGet(bytes);
             } else {
                 writeSessionBySession(chunks);
             }
@@ -269,22 +274,35 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     /**
-     * A busy database (another process holds the write lock) is waited out for as long as it takes:
-     * meanwhile the budgets hold the agents back, so nothing is lost and memory stays bounded. Only
-     * when closing does the writer give up on it. Any other failure is retried a few times.
+     * Two failures are waited out for as long as they last: a busy database (another process holds
+     * the write lock) and a full disk (someone will make room). Meanwhile the budgets hold the
+     * agents back (their pipes fill, their writes block), so nothing is lost and memory stays
+     * bounded; an agent that cannot write is better than output that silently is not stored. Only
+     * when closing does the writer give up on them. Any other failure is retried a few times.
      */
     private boolean appendWithRetry(List<PendingChunk> chunks) {
         int failures = 0;
+        boolean diskWasFull = false;
         for (int attempt = 0; ; attempt++) {
             try {
                 store.appendBatch(chunks);
+                if (diskWasFull) {
+                    LOG.warn("there is room on the disk again; output is being stored");
+                }
                 return true;
-            } catch (DatabaseBusyException busy) {
+            } catch (DatabaseBusyException | DiskFullException waitable) {
                 if (closing && attempt >= RETRY_DELAYS_MS.length) {
-                    LOG.warn("database still busy while closing; giving up on {} chunks", chunks.size());
+                    LOG.warn("{} while closing; giving up on {} chunks", waitable.getMessage(), chunks.size());
                     return false;
                 }
-                LOG.warn("database busy, output waits: {}", busy.getMessage());
+                if (waitable instanceof DiskFullException) {
+                    if (!diskWasFull) {
+                        LOG.error("{}; output waits until there is room, and the agents wait with it", waitable.getMessage());
+                    }
+                    diskWasFull = true;
+                } else {
+                    LOG.warn("database busy, output waits: {}", waitable.getMessage());
+                }
                 sleep(Math.min(BUSY_RETRY_MS, RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]));
             } catch (RuntimeException e) {
                 if (failures >= RETRY_DELAYS_MS.length) {
@@ -304,14 +322,14 @@ public final class BatchWriter implements AutoCloseable {
         }
         for (Iterator<Map.Entry<String, List<PendingChunk>>> it = bySession.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, List<PendingChunk>> e = it.next();
-            long chars = e.getValue().stream().mapToLong(c -> c.text().length()).sum();
+            long bytes = e.getValue().stream().mapToLong(PendingChunk::byteLength).sum();
             try {
                 store.appendBatch(e.getValue());
                 committedBatches.incrementAndGet();
                 committedChunks.addAndGet(e.getValue().size());
-                committedChars.addAndGet(chars);
+                committedBytes.addAndGet(bytes);
             } catch (RuntimeException failure) {
-                LOG.error("session {}: dropping {} chars of output that cannot be stored", e.getKey(), chars, failure);
+                LOG.error("session {}: dropping {} bytes of output that cannot be stored", e.getKey(), bytes, failure);
             }
         }
     }
@@ -353,35 +371,39 @@ public final class BatchWriter implements AutoCloseable {
         final Instant at;
         final ByteBudget budget;
         final long firstSeq;
+        /** What is charged to the budget: at least {@link #length}. */
         long bytes;
-        /** The text while it is one read; most chunks of a bulk stream stay like that (no copy). */
-        private String single;
-        private StringBuilder merged;
+        /**
+         * The text is {@code utf8[0, length)}. While it is one read, the array is that read's own
+         * (no copy); most chunks of a bulk stream stay like that. Reads that coalesce grow it.
+         */
+        private byte[] utf8;
+        int length;
 
-        Pending(String sessionId, StreamType stream, Instant at, String text, long bytes, ByteBudget budget, long firstSeq) {
+        Pending(String sessionId, StreamType stream, Instant at, byte[] utf8, int length, long bytes, ByteBudget budget,
+                long firstSeq) {
             this.sessionId = sessionId;
             this.stream = stream;
             this.at = at;
-            this.single = text;
+            this.utf8 = utf8;
+            this.length = length;
             this.bytes = bytes;
             this.budget = budget;
             this.firstSeq = firstSeq;
         }
 
-        int length() {
-            return merged != null ? merged.length() : single.length();
-        }
-
-        void append(String more) {
-            if (merged == null) {
-                merged = new StringBuilder(Math.max(256, single.length() * 2)).append(single);
-                single = null;
+        void append(byte[] more, int count) {
+            if (length + count > utf8.length) {
+                int capacity = Math.min(MAX_CHUNK_BYTES, Math.max(length + count, Math.max(256, 2 * length)));
+                utf8 = Arrays.copyOf(utf8, capacity);
             }
-            merged.append(more);
+            System.arraycopy(more, 0, utf8, length, count);
+            length += count;
         }
 
-        String text() {
-            return merged != null ? merged.toString() : single;
+        /** The text as an array of exactly its length (the store binds whole arrays). */
+        byte[] utf8() {
+            return length == utf8.length ? utf8 : Arrays.copyOf(utf8, length);
         }
     }
 

@@ -1,30 +1,34 @@
 package dev.agentharness.supervisor.internal.capture;
 
 import dev.agentharness.core.StreamType;
+import dev.agentharness.supervisor.internal.capture.Utf8StreamSanitizer.Piece;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries one session's bytes from its source to the {@link BatchWriter}: decodes each stream,
- * stamps and enqueues the text, and remembers what the watchdog needs (when output last arrived,
+ * Carries one session's bytes from its source to the {@link BatchWriter}: makes each stream
+ * well-formed UTF-8 (without decoding it), stamps and enqueues the bytes, and remembers what the watchdog needs (when output last arrived,
  * the tail for checkpoint prompts, the start of stderr for launch failures). It never touches the
  * database itself, so the source's thread only pays for decoding and a queue insert.
  */
 public final class OutputPump implements ByteSink {
     private static final Logger LOG = LoggerFactory.getLogger(OutputPump.class);
-    private static final int STDERR_HEAD_CHARS = 512;
+    private static final int STDERR_HEAD_BYTES = 1024;
 
     private final String sessionId;
     private final BatchWriter writer;
     private final ByteBudget budget;
     private final OutputTail tail;
     private final Clock clock;
-    private final Utf8StreamDecoder stdout = new Utf8StreamDecoder();
-    private final Utf8StreamDecoder stderr = new Utf8StreamDecoder();
-    private final StringBuilder stderrHead = new StringBuilder();
+    private final Utf8StreamSanitizer stdout = new Utf8StreamSanitizer();
+    private final Utf8StreamSanitizer stderr = new Utf8StreamSanitizer();
+    private final byte[] stderrHead = new byte[STDERR_HEAD_BYTES];
+    private int stderrHeadLength;
+    private boolean stderrHeadFull;
     private boolean stdoutEnded;
     private boolean stderrEnded;
     private boolean closed;
@@ -41,7 +45,7 @@ public final class OutputPump implements ByteSink {
     }
 
     /**
-     * Decodes and enqueues; then, if this session has more captured-but-uncommitted bytes than its
+     * Sanitizes and enqueues; then, if this session has more captured-but-uncommitted bytes than its
      * budget, waits until the writer has committed enough of them.
      *
      * <p>This is the one place where a source callback may wait, and it is on purpose: it is the
@@ -60,7 +64,7 @@ public final class OutputPump implements ByteSink {
                 bytes.position(bytes.limit());
                 return;
             }
-            emit(stream, decoder(stream).decode(bytes), n);
+            emit(stream, sanitizer(stream).accept(bytes), n);
         }
         try {
             budget.awaitBelowLimit();
@@ -74,7 +78,7 @@ public final class OutputPump implements ByteSink {
         if (closed || ended(stream)) {
             return;
         }
-        emit(stream, decoder(stream).finish(), 0);
+        emit(stream, sanitizer(stream).finish(), 0);
         if (stream == StreamType.STDOUT) {
             stdoutEnded = true;
         } else {
@@ -84,7 +88,7 @@ public final class OutputPump implements ByteSink {
 
     /**
      * Ends capture even though the pipes may still be open (something outside the agent's group
-     * holds them): flushes both decoders and ignores whatever arrives afterwards, so that nothing is
+     * holds them): flushes both sanitizers and ignores whatever arrives afterwards, so that nothing is
      * stored after the session's terminal status.
      */
     public synchronized void close() {
@@ -115,28 +119,31 @@ public final class OutputPump implements ByteSink {
         return budget;
     }
 
+    /** The start of what the agent wrote to stderr, cut at a character boundary. */
     public synchronized String stderrHead() {
-        return stderrHead.toString();
+        return new String(stderrHead, 0, stderrHeadLength, StandardCharsets.UTF_8);
     }
 
     public synchronized long droppedBytes() {
         return droppedBytes;
     }
 
-    private void emit(StreamType stream, String text, int rawBytes) {
+    private void emit(StreamType stream, Piece piece, int rawBytes) {
         Instant now = clock.instant();
         if (rawBytes > 0) {
             lastOutputAt = now;
             arrivals++;
         }
-        if (text.isEmpty()) {
+        int length = piece.length();
+        if (length == 0) {
             return;
         }
-        tail.append(text);
-        if (stream == StreamType.STDERR && stderrHead.length() < STDERR_HEAD_CHARS) {
-            stderrHead.append(text, 0, Math.min(text.length(), STDERR_HEAD_CHARS - stderrHead.length()));
+        tail.append(piece.bytes(), 0, length);
+        if (stream == StreamType.STDERR) {
+            keepStderrHead(piece);
         }
-        if (!writer.enqueue(sessionId, stream, text, Math.max(rawBytes, text.length()), now, budget)) {
+        // Charged to the budget: what arrived, or what is stored when replacements made it longer.
+        if (!writer.enqueue(sessionId, stream, piece.bytes(), length, Math.max(rawBytes, length), now, budget)) {
             droppedBytes += rawBytes;
             LOG.warn("session {}: output arrived after the writer stopped; {} bytes not stored", sessionId, rawBytes);
         }
@@ -146,7 +153,22 @@ public final class OutputPump implements ByteSink {
         return stream == StreamType.STDOUT ? stdoutEnded : stderrEnded;
     }
 
-    private Utf8StreamDecoder decoder(StreamType stream) {
+    private void keepStderrHead(Piece piece) {
+        if (stderrHeadFull) {
+            return;
+        }
+        int n = Math.min(STDERR_HEAD_BYTES - stderrHeadLength, piece.length());
+        if (n < piece.length()) {
+            stderrHeadFull = true; // a later, shorter piece must not follow the gap
+            while (n > 0 && (piece.bytes()[n] & 0xC0) == 0x80) {
+                n--; // never keep part of a character
+            }
+        }
+        System.arraycopy(piece.bytes(), 0, stderrHead, stderrHeadLength, n);
+        stderrHeadLength += n;
+    }
+
+    private Utf8StreamSanitizer sanitizer(StreamType stream) {
         return stream == StreamType.STDOUT ? stdout : stderr;
     }
 }

@@ -36,6 +36,7 @@ public final class LiveSession {
     private final ProcInspector proc;
     private final ReentrantLock lock = new ReentrantLock();
     private final CompletableFuture<Void> reaped = new CompletableFuture<>();
+    private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     private final CompletableFuture<Session> ended = new CompletableFuture<>();
 
     private volatile NuProcess process;
@@ -96,6 +97,11 @@ public final class LiveSession {
     /** Completes when NuProcess has drained both pipes and reaped the process. */
     public CompletableFuture<Void> reaped() {
         return reaped;
+    }
+
+    /** Completes when both pipes reached end of file: every byte the agent wrote has been delivered. */
+    public CompletableFuture<Void> outputEnded() {
+        return outputEnded;
     }
 
     /** Completes with the session as stored once it reached its terminal status. */

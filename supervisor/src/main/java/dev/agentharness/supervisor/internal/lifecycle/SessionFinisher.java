@@ -100,6 +100,9 @@ public final class SessionFinisher {
             @Override
             public void pipeClosed(int pid) {
                 session.exitWatcher().poll(pid);
+                if (session.pump().isDrained()) {
+                    session.outputEnded().complete(null);
+                }
             }
 
             @Override
@@ -249,6 +252,9 @@ public final class SessionFinisher {
      * this thread) gives up, and the next harness reconciles the row.
      */
     private Session recordEndEventually(LiveSession session, Retry r) {
+        // Output before the end, always: while the disk is full the writer holds the session's last
+        // output, and a follower that sees the end stops reading.
+        CompletableFuture<Void> flushed = writer.flush();
         for (int attempt = 0; ; attempt++) {
             try {
                 Thread.sleep(RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)]);
@@ -260,6 +266,9 @@ public final class SessionFinisher {
                 } catch (HarnessException unreadable) {
                     return null;
                 }
+            }
+            if (!flushed.isDone()) {
+                continue;
             }
             try {
                 Session ended = recorder.change(session.id(), r.to(), r.reason(), b -> b.exitCode(r.status().recordedCode()),
@@ -304,7 +313,10 @@ public final class SessionFinisher {
     }
 
     /**
-     * Waits for NuProcess to drain and reap, but not forever: when the group is gone and nothing has
+     * Waits until the output is complete: both pipes at end of file (or NuProcess has reaped, which
+     * it does only after that). Not for the reap itself: NuProcess looks for exited processes only
+     * every {@code deadPoolPollMs}, which made every session end up to 100 ms late, and the main
+     * process's exit is already known here. Not forever either: when the group is gone and nothing has
      * been captured anywhere for {@link #PIPE_HOLDER_CAP} (and no reader waits on its budget, which
      * could be hiding unread bytes), the pipes must be held by a process outside the group, and the
      * session ends without them.
@@ -326,6 +338,7 @@ public final class SessionFinisher {
         void start() {
             done.thenRunAsync(then, threads.work());
             session.reaped().thenRun(() -> done.complete(null));
+            session.outputEnded().thenRun(() -> done.complete(null));
             if (!done.isDone()) {
                 check = threads.timer().scheduleWithFixedDelay(this::check, DRAIN_CHECK.toMillis(), DRAIN_CHECK.toMillis(),
                         TimeUnit.MILLISECONDS);

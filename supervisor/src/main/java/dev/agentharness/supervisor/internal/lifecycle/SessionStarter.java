@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class SessionStarter {
     private static final Logger LOG = LoggerFactory.getLogger(SessionStarter.class);
-    /** How much of the output tail the checkpoint detector looks at. */
-    public static final int TAIL_CHARS = 1024;
+    /** How much of the output tail the checkpoint detector looks at, in bytes. */
+    public static final int TAIL_BYTES = 4096;
     private static final java.time.Duration SETSID_WAIT = java.time.Duration.ofSeconds(5);
 
     private final SessionStore sessions;
@@ -115,7 +115,7 @@ public final class SessionStarter {
                 return s;
             });
             OutputPump pump = new OutputPump(claimed.id(), writer, new ByteBudget(config.sessionBufferBytes(), backpressure),
-                    new OutputTail(TAIL_CHARS), clock);
+                    new OutputTail(TAIL_BYTES), clock);
             LiveSession s = new LiveSession(claimed.id(), spec, claimed.slot(), pump, new ExitWatcher(libc), signaller, proc);
             s.lock().lock(); // held until the row says running (or failed)
             return s;

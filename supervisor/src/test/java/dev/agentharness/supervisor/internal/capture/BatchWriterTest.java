@@ -9,8 +9,13 @@ import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.core.UlidGenerator;
+import dev.agentharness.core.error.DiskFullException;
+import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.store.SqliteStores;
 import dev.agentharness.supervisor.SupervisorConfig;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,11 +59,11 @@ class BatchWriterTest {
         ByteBudget budget = new ByteBudget(1 << 20, new BackpressureGauge());
         writer.start();
         for (int i = 0; i < 100; i++) {
-            writer.enqueue(a, StreamType.STDOUT, "a" + i + ",", 3, Instant.now(), budget);
-            writer.enqueue(b, StreamType.STDOUT, "b", 1, Instant.now(), budget);
+            enqueue(a, StreamType.STDOUT, "a" + i + ",", budget);
+            enqueue(b, StreamType.STDOUT, "b", budget);
         }
-        writer.enqueue(a, StreamType.STDERR, "E", 1, Instant.now(), budget);
-        writer.enqueue(a, StreamType.STDOUT, "tail", 4, Instant.now(), budget);
+        enqueue(a, StreamType.STDERR, "E", budget);
+        enqueue(a, StreamType.STDOUT, "tail", budget);
         writer.flush().get(30, TimeUnit.SECONDS);
 
         List<OutputChunk> chunks = stores.outputs().after(a, 0, 100);
@@ -79,7 +85,7 @@ class BatchWriterTest {
         String a = session();
         BackpressureGauge gauge = new BackpressureGauge();
         ByteBudget budget = new ByteBudget(10, gauge);
-        writer.enqueue(a, StreamType.STDOUT, "x".repeat(25), 25, Instant.now(), budget);
+        enqueue(a, StreamType.STDOUT, "x".repeat(25), budget);
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
             try {
                 budget.awaitBelowLimit();
@@ -103,9 +109,68 @@ class BatchWriterTest {
         writer.start();
         writer.close();
         ByteBudget budget = new ByteBudget(1, new BackpressureGauge());
-        assertFalse(writer.enqueue(a, StreamType.STDOUT, "late", 4, Instant.now(), budget));
+        assertFalse(enqueue(a, StreamType.STDOUT, "late", budget));
         assertEquals(0, budget.outstanding());
         assertTrue(writer.flush().isDone());
+    }
+
+    @Test
+    void aCoalescedChunkStopsGrowingAtTheLimitAndKeepsEveryByte() throws Exception {
+        String a = session();
+        ByteBudget budget = new ByteBudget(1 << 30, new BackpressureGauge());
+        String piece = "é€😀x".repeat(1000); // 10 bytes per repeat, 10,000 per read
+        for (int i = 0; i < 20; i++) {
+            enqueue(a, StreamType.STDOUT, piece, budget);
+        }
+        writer.start();
+        writer.flush().get(30, TimeUnit.SECONDS);
+
+        List<OutputChunk> chunks = stores.outputs().after(a, 0, 100);
+        assertEquals(List.of(60_000, 60_000, 60_000, 20_000),
+                chunks.stream().map(c -> c.text().getBytes(StandardCharsets.UTF_8).length).toList());
+        assertEquals(piece.repeat(20), String.join("", chunks.stream().map(OutputChunk::text).toList()));
+        assertEquals(200_000, stores.outputs().size(a).bytes());
+    }
+
+    /**
+     * A full disk is the one failure that cannot be provoked per call here, so the store is wrapped:
+     * its first appends fail as SQLite's SQLITE_FULL does. The writer used to give up after six
+     * retries (about 3 s) and drop the batch; now it waits as long as the disk stays full.
+     */
+    @Test
+    void aFullDiskIsWaitedOutAndNothingIsDropped() throws Exception {
+        String a = session();
+        AtomicInteger failuresLeft = new AtomicInteger(8); // the old writer tried 7 times, then once more alone
+        OutputStore real = stores.outputs();
+        OutputStore fullDisk = (OutputStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {OutputStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("appendBatch") && failuresLeft.getAndDecrement() > 0) {
+                        throw new DiskFullException("cannot write the database: disk full", null);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        BatchWriter patient = new BatchWriter(fullDisk, SupervisorConfig.defaults());
+        try {
+            ByteBudget budget = new ByteBudget(1 << 20, new BackpressureGauge());
+            byte[] utf8 = "kept while the disk was full\n".getBytes(StandardCharsets.UTF_8);
+            assertTrue(patient.enqueue(a, StreamType.STDOUT, utf8, utf8.length, utf8.length, Instant.now(), budget));
+            patient.start();
+            patient.flush().get(60, TimeUnit.SECONDS);
+            assertTrue(failuresLeft.get() < 0, "every failure was met");
+            assertEquals("kept while the disk was full\n", stores.outputs().after(a, 0, 10).get(0).text());
+            assertEquals(0, budget.outstanding());
+        } finally {
+            patient.close();
+        }
+    }
+
+    private boolean enqueue(String session, StreamType stream, String text, ByteBudget budget) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return writer.enqueue(session, stream, utf8, utf8.length, utf8.length, Instant.now(), budget);
     }
 
     private String session() {
