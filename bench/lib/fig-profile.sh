@@ -1,10 +1,12 @@
 # Figure "profile": where the daemon's time goes while it captures. One daemon with a JFR recording
 # (Java and native method samples every 2 ms) and native memory tracking; one untimed warm-up
-# capture, then PROFILE_CAPTURES single-agent captures of CAPTURE_BYTES back to back. Records the
+# capture, then PROFILE_CAPTURES captures of PROFILE_AGENTS agents writing CAPTURE_BYTES each, back to back
+# (three agents: the case that misses its target). Records the
 # CPU time of each daemon thread in that window (from /proc), the hot methods per thread (JfrTop),
 # and the daemon's native memory summary afterwards (jcmd VM.native_memory).
 
 PROFILE_CAPTURES=3
+PROFILE_AGENTS=3
 
 # thread_cpu PID: "thread-name<TAB>ticks" for each thread (digits folded), summed.
 thread_cpu() {
@@ -30,17 +32,18 @@ fig_profile() {
     fresh_home "$home"
   pid=$(daemon_pid "$home")
   hz=$(getconf CLK_TCK)
-  json=$(tool Capture harness "$HARNESS" "$home" 1 "$CAPTURE_BYTES" "$CLASSES" prof) # warm-up
+  meta profile agents "$PROFILE_AGENTS"
+  json=$(tool Capture harness "$HARNESS" "$home" "$PROFILE_AGENTS" "$CAPTURE_BYTES" "$CLASSES" prof) # warm-up
   log "profile warm-up: $json"
 
   thread_cpu "$pid" >"$OUT/profile/cpu-before"
   t0=$(date +%s%N)
   ms0=$(date +%s%3N)
   for r in $(seq 1 "$PROFILE_CAPTURES"); do
-    json=$(tool Capture harness "$HARNESS" "$home" 1 "$CAPTURE_BYTES" "$CLASSES" prof)
+    json=$(tool Capture harness "$HARNESS" "$home" "$PROFILE_AGENTS" "$CAPTURE_BYTES" "$CLASSES" prof)
     log "profile capture $r: $json"
     rec profile harness capture mbps "$r" "$(json_field "$json" mbps)" MB/s
-    check profile harness capture "$r" "bytes stored" "$CAPTURE_BYTES" "$(json_field "$json" bytesTotal)"
+    check profile harness capture "$r" "bytes stored" "$((CAPTURE_BYTES * PROFILE_AGENTS))" "$(json_field "$json" bytesTotal)"
   done
   t1=$(date +%s%N)
   ms1=$(date +%s%3N)

@@ -532,8 +532,10 @@ public final class Report {
         p("## 6. Where the daemon's time goes");
         p("");
         p("One daemon with a JFR recording (Java and native method samples every 2 ms) and native memory tracking; an");
-        p("untimed warm-up capture, then " + vals("profile", "harness", "capture", "mbps").length + " single-agent captures of " + mib(Double.parseDouble(
-                meta.getOrDefault("capture", Map.of()).getOrDefault("bytes_each", "268435456"))) + " back to back ("
+        String agents = meta.getOrDefault("profile", Map.of()).getOrDefault("agents", "1");
+        p("untimed warm-up capture, then " + vals("profile", "harness", "capture", "mbps").length + " captures of "
+                + (agents.equals("1") ? "one agent" : agents + " agents at once") + " writing " + mib(Double.parseDouble(
+                meta.getOrDefault("capture", Map.of()).getOrDefault("bytes_each", "268435456"))) + " each, back to back ("
                 + mmm(vals("profile", "harness", "capture", "mbps"), 1) + " MB/s with the recording on), a " + f(window, 2) + " s window.");
         p("");
         p("CPU time of the daemon's threads in that window (`/proc/PID/task/*/stat`; names as the kernel keeps them,");
