@@ -1,17 +1,10 @@
 package dev.agentharness.supervisor.testing;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
-import dev.agentharness.core.UlidGenerator;
-import dev.agentharness.store.HarnessHome;
-import dev.agentharness.store.SqliteStores;
 import dev.agentharness.supervisor.Supervisor;
-import dev.agentharness.supervisor.SupervisorModule;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -24,13 +17,8 @@ public final class SupervisorChildMain {
     public static void main(String[] args) throws Exception {
         Path dir = Paths.get(args[0]);
         int writers = Integer.parseInt(args[1]);
-        Clock clock = Clock.systemUTC();
-        HarnessHome home = HarnessHome.at(dir);
-        SqliteStores stores = SqliteStores.open(home.database(), clock, new UlidGenerator(clock), 3);
-        Injector injector = Guice.createInjector(new SupervisorModule(TestHarness.fastConfig()),
-                TestHarness.storesModule(home, stores, clock));
-        Supervisor supervisor = injector.getInstance(Supervisor.class);
-        supervisor.start();
+        TestHarness harness = TestHarness.started(dir); // closed by the JVM's end
+        Supervisor supervisor = harness.supervisor;
         for (int i = 0; i < writers; i++) {
             long seed = 2000 + i;
             Session s = supervisor.startSession(SessionSpec.of(
