@@ -49,6 +49,11 @@ public final class HarnessCli {
                 }
             }
         }
+        if (chosen == null || helpRequested(args)) {
+            // Help as wide as the terminal. Not for every command: picocli measures the terminal while it
+            // builds the model, with `stty -a -F /dev/tty` in a subprocess whenever stdout is a terminal.
+            cl.setUsageHelpAutoWidth(true);
+        }
         PrintWriter err = new PrintWriter(env.err(), true);
         cl.setOut(env.out());
         cl.setErr(err);
@@ -111,6 +116,22 @@ public final class HarnessCli {
                     return false;
                 }
                 afterCommand = afterCommand || arg.equals(chosen);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the arguments may ask for help: {@code --help}, or {@code -h} alone or among clustered
+     * short options, before {@code --}. Errs on the side of yes (an agent's own {@code -h} counts).
+     */
+    static boolean helpRequested(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--help") || (arg.startsWith("-") && !arg.startsWith("--") && arg.indexOf('h') > 0)) {
+                return true;
             }
         }
         return false;

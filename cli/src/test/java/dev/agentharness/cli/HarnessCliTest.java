@@ -160,6 +160,18 @@ class HarnessCliTest {
     }
 
     @Test
+    void helpMayBeAskedForByAnyHelpOptionBeforeTheAgentCommandLine() {
+        assertTrue(HarnessCli.helpRequested(new String[] {"--help"}));
+        assertTrue(HarnessCli.helpRequested(new String[] {"start", "-h"}));
+        assertTrue(HarnessCli.helpRequested(new String[] {"run", "-qh"}));
+        assertTrue(HarnessCli.helpRequested(new String[] {"--home", "x", "tail", "-n", "5", "-h", "s"}));
+        assertFalse(HarnessCli.helpRequested(new String[] {"ps", "--home", "h"}));
+        assertFalse(HarnessCli.helpRequested(new String[] {"start", "--name", "help", "--", "tool", "-h", "--help"}));
+        assertFalse(HarnessCli.helpRequested(new String[] {"-V"}));
+        assertFalse(HarnessCli.helpRequested(new String[] {"tail", "--hours"}));
+    }
+
+    @Test
     void commandNameSkipsGlobalOptions() {
         assertEquals("ps", HarnessCli.commandName(new String[] {"--home", "ps", "ps"}));
         assertEquals("tail", HarnessCli.commandName(new String[] {"--debug", "tail", "x"}));

@@ -4,7 +4,6 @@ import dev.agentharness.cli.CliEnvironment;
 import dev.agentharness.cli.StoreOpener;
 import dev.agentharness.cli.StorePrefetch;
 import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
 import dev.agentharness.cli.daemon.DaemonLauncher;
 import dev.agentharness.cli.format.JsonViews;
 import dev.agentharness.core.error.DaemonUnavailableException;
@@ -64,7 +63,7 @@ public final class CommandContext {
     /** The running daemon, if one answers. */
     public Optional<ControlClient> tryDaemon() {
         HarnessHome home = home();
-        return ControlClient.tryConnect(home.socket(), ControlProtocol.newMapper());
+        return ControlClient.tryConnect(home.socket());
     }
 
     /** The running daemon, or an error saying how to start one. */
@@ -75,6 +74,6 @@ public final class CommandContext {
 
     /** The running daemon, started in the background first if none answers. */
     public ControlClient daemonOrLaunch() {
-        return new DaemonLauncher(home(), ControlProtocol.newMapper(), DAEMON_START_TIMEOUT, env.env()).connectOrLaunch();
+        return new DaemonLauncher(home(), DAEMON_START_TIMEOUT, env.env()).connectOrLaunch();
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(name = "harness", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Version.class,
-        sortOptions = false, synopsisSubcommandLabel = "COMMAND", usageHelpAutoWidth = true,
+        sortOptions = false, synopsisSubcommandLabel = "COMMAND",
         description = {"A local supervisor for AI coding-agent sessions: three slots, every byte in SQLite, clean crash recovery."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

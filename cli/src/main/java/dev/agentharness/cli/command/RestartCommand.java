@@ -3,7 +3,6 @@ package dev.agentharness.cli.command;
 import dev.agentharness.cli.ExitCodes;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.format.JsonViews.SessionView;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -23,13 +22,12 @@ public final class RestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SessionView s;
+        SessionStarter.Started s;
         try (ControlClient client = ctx.daemonOrLaunch()) {
-            s = client.read(client.call(client.request(ControlProtocol.OP_RESTART).put("session", session)), "session",
-                    SessionView.class);
+            s = SessionStarter.Started.of(client.call(client.request(ControlProtocol.OP_RESTART).put("session", session)));
         }
         ctx.env().out().println(s.id());
-        if (SessionStarter.failedToSpawn(s)) {
+        if (s.failedToSpawn()) {
             ctx.env().flush();
             ctx.env().err().println("harness: session " + s.label() + " failed to start: " + s.reason());
             return ExitCodes.ERROR;

@@ -4,7 +4,6 @@ import dev.agentharness.cli.Errors;
 import dev.agentharness.cli.ExitCodes;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.daemon.Signals;
-import dev.agentharness.cli.format.JsonViews.SessionView;
 import dev.agentharness.cli.tail.OutputFollower;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionStatus;
@@ -44,12 +43,12 @@ public final class RunCommand implements Callable<Integer> {
         var spec = options.toSpec(ctx.env().cwd());
         AtomicReference<String> label = new AtomicReference<>();
         Signals.on("INT", () -> detach(label.get()));
-        SessionView s;
+        SessionStarter.Started s;
         try (ControlClient client = ctx.daemonOrLaunch()) {
             s = SessionStarter.start(client, spec, options.waitForSlot());
         }
         label.set(s.label());
-        if (SessionStarter.failedToSpawn(s)) {
+        if (s.failedToSpawn()) {
             ctx.env().err().println("harness: session " + s.label() + " failed to start: " + s.reason());
             return ExitCodes.SPAWN_FAILED;
         }

@@ -27,16 +27,20 @@ public final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var spec = options.toSpec(ctx.env().cwd());
-        SessionView s;
+        SessionStarter.Started s;
+        SessionView view = null;
         try (ControlClient client = ctx.daemonOrLaunch()) {
             s = SessionStarter.start(client, spec, options.waitForSlot());
+            if (json.enabled()) {
+                view = s.view(client);
+            }
         }
-        if (json.enabled()) {
-            ctx.printJson(s);
+        if (view != null) {
+            ctx.printJson(view);
         } else {
             ctx.env().out().println(s.id());
         }
-        if (SessionStarter.failedToSpawn(s)) {
+        if (s.failedToSpawn()) {
             ctx.env().flush();
             ctx.env().err().println("harness: session " + s.label() + " failed to start: " + s.reason());
             return ExitCodes.ERROR;

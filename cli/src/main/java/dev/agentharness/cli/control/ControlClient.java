@@ -15,8 +15,8 @@ import java.util.Optional;
 /** One connection to the daemon's control socket; requests are sent one at a time. */
 public final class ControlClient implements AutoCloseable {
     private final LineChannel line;
-    private final ObjectMapper mapper;
     private final Path socket;
+    private ObjectMapper mapper;
 
     private ControlClient(LineChannel line, ObjectMapper mapper, Path socket) {
         this.line = line;
@@ -24,7 +24,16 @@ public final class ControlClient implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** Connects if a daemon listens on {@code socket}; empty when the file is missing or stale. */
+    /**
+     * Connects if a daemon listens on {@code socket}; empty when the file is missing or stale.
+     * Requests and answers travel as trees ({@link WireJson}); an {@link ObjectMapper} is made only
+     * when an answer is mapped to a class ({@link #read}), so commands that need none never pay for one.
+     */
+    public static Optional<ControlClient> tryConnect(Path socket) {
+        return tryConnect(socket, null);
+    }
+
+    /** Connects as {@link #tryConnect(Path)} does, mapping answers to classes with {@code mapper} (null: made when needed). */
     public static Optional<ControlClient> tryConnect(Path socket, ObjectMapper mapper) {
         SocketChannel channel = null;
         try {
@@ -43,12 +52,16 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
-    public ObjectMapper mapper() {
+    /** The mapper for {@link #read}, made on first use. */
+    public synchronized ObjectMapper mapper() {
+        if (mapper == null) {
+            mapper = ControlProtocol.newMapper();
+        }
         return mapper;
     }
 
     public ObjectNode request(String op) {
-        return mapper.createObjectNode().put("op", op);
+        return WireJson.object().put("op", op);
     }
 
     /**
@@ -61,7 +74,7 @@ public final class ControlClient implements AutoCloseable {
     public JsonNode call(ObjectNode request) {
         String response;
         try {
-            line.writeLine(mapper.writeValueAsString(request));
+            line.writeLine(WireJson.write(request));
             response = line.readLine();
         } catch (IOException e) {
             throw new DaemonUnavailableException("lost the connection to the daemon (" + e.getMessage() + ")", e);
@@ -72,7 +85,7 @@ public final class ControlClient implements AutoCloseable {
         }
         JsonNode node;
         try {
-            node = mapper.readTree(response);
+            node = WireJson.read(response);
         } catch (JsonProcessingException e) {
             throw new DaemonUnavailableException("the daemon sent a response that is not JSON", e);
         }
@@ -90,7 +103,7 @@ public final class ControlClient implements AutoCloseable {
     /** Reads a field of a response as {@code type}. */
     public <T> T read(JsonNode response, String field, Class<T> type) {
         try {
-            return mapper.treeToValue(response.get(field), type);
+            return mapper().treeToValue(response.get(field), type);
         } catch (JsonProcessingException e) {
             throw new DaemonUnavailableException("the daemon's answer has an unexpected '" + field + "' field", e);
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A start request's {@code spec} object, both ways:
@@ -23,8 +24,12 @@ public final class WireSpec {
     private WireSpec() {
     }
 
-    public static ObjectNode toJson(SessionSpec spec, ObjectMapper mapper) {
-        ObjectNode n = mapper.createObjectNode();
+    /**
+     * @param mapper converts the metadata, if there is any (asked only then: a start from the
+     *               command line has none and needs no mapper)
+     */
+    public static ObjectNode toJson(SessionSpec spec, Supplier<ObjectMapper> mapper) {
+        ObjectNode n = WireJson.object();
         if (spec.name() != null) {
             n.put("name", spec.name());
         }
@@ -52,7 +57,7 @@ public final class WireSpec {
             n.put("maxRestarts", spec.restartPolicy().maxRestarts());
         }
         if (!spec.metadata().isEmpty()) {
-            n.set("metadata", mapper.valueToTree(spec.metadata()));
+            n.set("metadata", mapper.get().valueToTree(spec.metadata()));
         }
         return n;
     }

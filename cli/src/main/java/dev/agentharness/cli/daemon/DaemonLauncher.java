@@ -1,6 +1,5 @@
 package dev.agentharness.cli.daemon;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentharness.cli.Errors;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.core.error.DaemonUnavailableException;
@@ -43,13 +42,11 @@ public final class DaemonLauncher {
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx96m", "-XX:+UseSerialGC");
 
     private final HarnessHome home;
-    private final ObjectMapper mapper;
     private final Duration timeout;
     private final java.util.Map<String, String> env;
 
-    public DaemonLauncher(HarnessHome home, ObjectMapper mapper, Duration timeout, java.util.Map<String, String> env) {
+    public DaemonLauncher(HarnessHome home, Duration timeout, java.util.Map<String, String> env) {
         this.home = home;
-        this.mapper = mapper;
         this.timeout = timeout;
         this.env = env;
     }
@@ -57,7 +54,7 @@ public final class DaemonLauncher {
     /** A connection to the running daemon, starting one first if none answers. */
     public ControlClient connectOrLaunch() {
         home.ensureExists();
-        Optional<ControlClient> existing = ControlClient.tryConnect(home.socket(), mapper);
+        Optional<ControlClient> existing = ControlClient.tryConnect(home.socket());
         if (existing.isPresent()) {
             return existing.get();
         }
@@ -65,7 +62,7 @@ public final class DaemonLauncher {
         Process process = launch();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<ControlClient> client = ControlClient.tryConnect(home.socket(), mapper);
+            Optional<ControlClient> client = ControlClient.tryConnect(home.socket());
             if (client.isPresent()) {
                 return client.get();
             }

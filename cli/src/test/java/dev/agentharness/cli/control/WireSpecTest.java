@@ -24,7 +24,7 @@ class WireSpecTest {
     void roundTripsEveryField() {
         SessionSpec spec = new SessionSpec("build", List.of("sh", "-c", "echo 'hi there'"), "/tmp", Map.of("K", "secret"), 2, "RUN1",
                 Duration.ofMinutes(5), Duration.ofMillis(1500), RestartPolicy.onFailure(3), null, 0, Map.of("model", "x"));
-        SessionSpec back = WireSpec.fromJson(WireSpec.toJson(spec, mapper), mapper);
+        SessionSpec back = WireSpec.fromJson(WireSpec.toJson(spec, () -> mapper), mapper);
         assertEquals(spec.name(), back.name());
         assertEquals(spec.command(), back.command());
         assertEquals(spec.cwd(), back.cwd());
