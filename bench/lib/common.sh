@@ -62,6 +62,18 @@ end_figure() {
   log "figure $1: done"
 }
 
+# settle_caches: before a timed run that writes a lot, write back what is dirty and drop the page
+# cache, so that every system starts from the same memory. Without it, on this VM, once the page cache
+# held about 5 GB every writer paid for reclaim in system time: the harness daemon's system time per
+# 3-agent run tripled from the 5th run of one home on (its database keeps growing), while supervisord's
+# and pm2's log files, deleted before each run, never got there. Needs root; otherwise only syncs.
+settle_caches() {
+  sync
+  if [[ -w /proc/sys/vm/drop_caches ]]; then
+    echo 3 >/proc/sys/vm/drop_caches
+  fi
+}
+
 # --- the harness ------------------------------------------------------------------------------
 
 # Every home whose daemon we may have started, so that cleanup can shut each one down.

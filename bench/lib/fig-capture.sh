@@ -146,13 +146,17 @@ fig_capture() {
   begin_figure capture
   rm -f "$RES/capture.jsonl"
   meta capture bytes_each "$CAPTURE_BYTES"
+  meta capture drop_caches "$([[ -w /proc/sys/vm/drop_caches ]] && echo yes || echo no)"
   mkdir -p "$OUT/capture"
   capture_ref >/dev/null
   local n r sys
   for n in 1 3; do
     for sys in "${CAPTURE_SYSTEMS[@]}"; do "capture_${sys}_setup" "$n"; done
     for r in $(seq "$FIRST_RUN" "$RUNS"); do
-      for sys in "${CAPTURE_SYSTEMS[@]}"; do "capture_${sys}_run" "$n" "$r"; done
+      for sys in "${CAPTURE_SYSTEMS[@]}"; do
+        settle_caches
+        "capture_${sys}_run" "$n" "$r"
+      done
     done
     for sys in "${CAPTURE_SYSTEMS[@]}"; do "capture_${sys}_teardown" "$n"; done
   done

@@ -23,6 +23,7 @@ memory_record() {
 memory_harness() { # memory_harness LABEL OPTIONS [existing]
   local label=$1 opts=$2 existing=${3:-} home="$OUT/memory/harness" r json pid
   for r in $(seq 1 "$RUNS"); do
+    settle_caches
     if [[ -n "$existing" ]]; then
       # The database already exists: a first daemon creates it and stops; the measured one reopens it.
       fresh_home "$home"
@@ -46,6 +47,7 @@ memory_supervisord() {
     printf 'g%s\tjava -Dbench.tag=mem-s -cp %s Gen %s\n' "$i" "$CLASSES" "$MEMORY_EACH"
   done | sv_conf "$dir"
   for r in $(seq 1 "$RUNS"); do
+    settle_caches
     rm -f "$dir"/g*.out
     sv_start "$dir"
     json=$(tool Capture supervisord "$dir/supervisord.conf" 3 "$MEMORY_EACH" "$dir" mem-s)
@@ -62,6 +64,7 @@ memory_pm2() {
     printf 'g%s\tjava\t-Dbench.tag=mem-p\t-cp\t%s\tGen\t%s\n' "$i" "$CLASSES" "$MEMORY_EACH"
   done | pm2_eco "$dir"
   for r in $(seq 1 "$RUNS"); do
+    settle_caches
     rm -rf "$dir"/g*.out "$dir/pm2home"
     pm2_start_daemon "$dir"
     json=$(PM2_HOME="$dir/pm2home" tool Capture pm2 "$dir/ecosystem.json" 3 "$MEMORY_EACH" "$dir" mem-p)

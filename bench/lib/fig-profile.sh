@@ -40,6 +40,7 @@ fig_profile() {
   t0=$(date +%s%N)
   ms0=$(date +%s%3N)
   for r in $(seq 1 "$PROFILE_CAPTURES"); do
+    settle_caches
     json=$(tool Capture harness "$HARNESS" "$home" "$PROFILE_AGENTS" "$CAPTURE_BYTES" "$CLASSES" prof)
     log "profile capture $r: $json"
     rec profile harness capture mbps "$r" "$(json_field "$json" mbps)" MB/s
