@@ -62,16 +62,19 @@ end_figure() {
   log "figure $1: done"
 }
 
-# settle_caches: before a timed run that writes a lot, write back what is dirty and drop the page
-# cache, so that every system starts from the same memory. Without it, on this VM, once the page cache
-# held about 5 GB every writer paid for reclaim in system time: the harness daemon's system time per
-# 3-agent run tripled from the 5th run of one home on (its database keeps growing), while supervisord's
-# and pm2's log files, deleted before each run, never got there. Needs root; otherwise only syncs.
+# settle_caches: before a timed run that writes a lot, write back what is dirty and evict from the page
+# cache the big files the systems wrote (databases, logs), so that every system starts from the same
+# memory. Without it, on this VM, once the page cache held about 5 GB every writer paid for reclaim in
+# system time: the harness's database keeps growing over a scenario's runs while the peers' log files
+# are deleted before each run, so the harness alone got there (its daemon's system time per 3-agent run
+# tripled from the 5th run of a home on). Only those files are evicted: dropping the whole cache would
+# make every start command read its interpreter or JVM from disk again, which is another benchmark.
 settle_caches() {
   sync
-  if [[ -w /proc/sys/vm/drop_caches ]]; then
-    echo 3 >/proc/sys/vm/drop_caches
-  fi
+  find "$OUT" -type f -size +1M \( -path '*/capture/*' -o -path '*/memory/*' -o -path '*/profile/*' \) -print0 2>/dev/null |
+    while IFS= read -r -d '' f; do
+      dd if=/dev/null of="$f" oflag=nocache conv=notrunc,fdatasync count=0 status=none 2>/dev/null || true
+    done
 }
 
 # --- the harness ------------------------------------------------------------------------------

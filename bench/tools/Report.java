@@ -347,10 +347,12 @@ public final class Report {
         p("time the daemon process itself (harness daemon JVM, supervisord, pm2's God daemon) used during the run, per GiB");
         p("captured, from `/proc/PID/stat`: unlike MB/s it does not depend on what else the shared machine is doing.");
         if ("yes".equals(meta.getOrDefault("capture", Map.of()).get("drop_caches"))) {
-            p("Before every timed run of every system the bench writes back and drops the page cache (`settle_caches` in");
-            p("`bench/lib/common.sh`): on this VM, once the page cache held about 5 GB, every writer paid for reclaim in system");
-            p("time, and the harness's database (which keeps growing over a scenario's runs, while the peers' log files are");
-            p("deleted before each run) got there first: its daemon's system time per 3-agent run tripled from the 5th run on.");
+            p("Before every timed run of every system the bench writes back the page cache and evicts the files the systems");
+            p("wrote (`settle_caches` in `bench/lib/common.sh`): on this VM, once the page cache held about 5 GB, every writer");
+            p("paid for reclaim in system time, and the harness's database (which keeps growing over a scenario's runs, while");
+            p("the peers' log files are deleted before each run) got there first: its daemon's system time per 3-agent run");
+            p("tripled from the 5th run on. Only those files are evicted, so no start command reads its JVM or interpreter");
+            p("from disk again.");
         }
         p("");
         for (String scen : List.of("1-agent", "3-agent")) {
