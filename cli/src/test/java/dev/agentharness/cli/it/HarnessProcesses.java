@@ -151,7 +151,7 @@ public final class HarnessProcesses {
                 }
             }
             background.add(p);
-            return new Background(shownArgs, p, out, err);
+            return new Background(shownArgs, p, out, err, home.resolve("daemon.log"));
         } catch (IOException e) {
             throw new AssertionError("cannot start " + pb.command(), e);
         }
@@ -164,11 +164,24 @@ public final class HarnessProcesses {
         public final Path out;
         public final Path err;
 
-        Background(List<String> args, Process process, Path out, Path err) {
+        private final Path daemonLog;
+
+        Background(List<String> args, Process process, Path out, Path err, Path daemonLog) {
+            this.daemonLog = daemonLog;
             this.args = args;
             this.process = process;
             this.out = out;
             this.err = err;
+        }
+
+        /** The last lines the daemon logged, so that a hang can be told apart from a slow machine. */
+        private String daemonLogTail() {
+            try {
+                List<String> lines = Files.readAllLines(daemonLog, StandardCharsets.UTF_8);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+            } catch (IOException | RuntimeException e) {
+                return "(no daemon.log: " + e + ")";
+            }
         }
 
         public Result await(Duration timeout) {
@@ -177,7 +190,7 @@ public final class HarnessProcesses {
                     process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
                     fail("harness " + String.join(" ", args) + " did not finish within " + timeout.toSeconds() + " s; stderr: "
-                            + stderrSoFar());
+                            + stderrSoFar() + "\n--- end of daemon.log ---\n" + daemonLogTail());
                 }
                 return new Result(args, process.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
             } catch (IOException e) {
