@@ -7,9 +7,12 @@ public enum StreamType {
     STDOUT,
     STDERR;
 
+    /** Kept, as SessionStatus keeps its own: it is bound for every chunk the writer stores. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** "stdout" or "stderr", as stored and printed. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** @throws IllegalArgumentException for anything but stdout or stderr */
