@@ -2,6 +2,7 @@ package dev.agentharness.core;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,18 @@ public record PendingChunk(String sessionId, StreamType stream, Instant timestam
 
     public int byteLength() {
         return utf8.length;
+    }
+
+    /** By content: a record compares arrays by identity, which would make two equal chunks unequal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PendingChunk c && sessionId.equals(c.sessionId) && stream == c.stream
+                && timestamp.equals(c.timestamp) && Arrays.equals(utf8, c.utf8);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sessionId, stream, timestamp) * 31 + Arrays.hashCode(utf8);
     }
 
     @Override
