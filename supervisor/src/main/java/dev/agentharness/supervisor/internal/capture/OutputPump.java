@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries one session's bytes from its source to the {@link BatchWriter}: makes each stream
- * well-formed UTF-8 (without decoding it), stamps and enqueues the bytes, and remembers what the watchdog needs (when output last arrived,
- * the tail for checkpoint prompts, the start of stderr for launch failures). It never touches the
- * database itself, so the source's thread only pays for decoding and a queue insert.
+ * well-formed UTF-8 (without decoding it), stamps and enqueues the bytes, and remembers what the
+ * watchdog needs (when output last arrived, the tail for checkpoint prompts, the start of stderr for
+ * launch failures). It never touches the database itself, so the source's thread only pays for one
+ * copy, one check of the bytes and a queue insert.
  */
 public final class OutputPump implements ByteSink {
     private static final Logger LOG = LoggerFactory.getLogger(OutputPump.class);
@@ -28,7 +29,6 @@ public final class OutputPump implements ByteSink {
     private final Utf8StreamSanitizer stderr = new Utf8StreamSanitizer();
     private final byte[] stderrHead = new byte[STDERR_HEAD_BYTES];
     private int stderrHeadLength;
-    private boolean stderrHeadFull;
     private boolean stdoutEnded;
     private boolean stderrEnded;
     private boolean closed;
@@ -121,7 +121,8 @@ public final class OutputPump implements ByteSink {
 
     /** The start of what the agent wrote to stderr, cut at a character boundary. */
     public synchronized String stderrHead() {
-        return new String(stderrHead, 0, stderrHeadLength, StandardCharsets.UTF_8);
+        int whole = stderrHeadLength - Utf8StreamSanitizer.incompleteTail(stderrHead, stderrHeadLength);
+        return new String(stderrHead, 0, whole, StandardCharsets.UTF_8);
     }
 
     public synchronized long droppedBytes() {
@@ -139,8 +140,10 @@ public final class OutputPump implements ByteSink {
             return;
         }
         tail.append(piece.bytes(), 0, length);
-        if (stream == StreamType.STDERR) {
-            keepStderrHead(piece);
+        if (stream == StreamType.STDERR && stderrHeadLength < STDERR_HEAD_BYTES) {
+            int n = Math.min(STDERR_HEAD_BYTES - stderrHeadLength, length);
+            System.arraycopy(piece.bytes(), 0, stderrHead, stderrHeadLength, n);
+            stderrHeadLength += n;
         }
         // Charged to the budget: what arrived, or what is stored when replacements made it longer.
         if (!writer.enqueue(sessionId, stream, piece.bytes(), length, Math.max(rawBytes, length), now, budget)) {
@@ -151,21 +154,6 @@ public final class OutputPump implements ByteSink {
 
     private boolean ended(StreamType stream) {
         return stream == StreamType.STDOUT ? stdoutEnded : stderrEnded;
-    }
-
-    private void keepStderrHead(Piece piece) {
-        if (stderrHeadFull) {
-            return;
-        }
-        int n = Math.min(STDERR_HEAD_BYTES - stderrHeadLength, piece.length());
-        if (n < piece.length()) {
-            stderrHeadFull = true; // a later, shorter piece must not follow the gap
-            while (n > 0 && (piece.bytes()[n] & 0xC0) == 0x80) {
-                n--; // never keep part of a character
-            }
-        }
-        System.arraycopy(piece.bytes(), 0, stderrHead, stderrHeadLength, n);
-        stderrHeadLength += n;
     }
 
     private Utf8StreamSanitizer sanitizer(StreamType stream) {
