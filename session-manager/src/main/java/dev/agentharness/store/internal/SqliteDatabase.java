@@ -171,9 +171,9 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
                 return;
             }
             try (Statement st = conn.createStatement()) {
-                checkpointer = WalCheckpointer.start(file, busyTimeout, WAL_PAUSE_BYTES);
                 st.execute("PRAGMA wal_autocheckpoint = 0");
             }
+            checkpointer = WalCheckpointer.start(file, busyTimeout, WAL_PAUSE_BYTES);
         } catch (SQLException e) {
             throw errors.translate(e);
         } finally {

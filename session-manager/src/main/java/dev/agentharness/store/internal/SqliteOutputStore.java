@@ -108,6 +108,7 @@ public final class SqliteOutputStore implements OutputStore {
         Map<String, Cursor> cursors = new LinkedHashMap<>();
         PreparedStatement insert = db.statement(INSERT);
         int batched = 0;
+        long batchedBytes = 0;
         for (PendingChunk chunk : chunks) {
             Cursor cursor = cursors.get(chunk.sessionId());
             if (cursor == null) {
@@ -142,9 +143,10 @@ public final class SqliteOutputStore implements OutputStore {
             insert.setInt(6, bytes);
             insert.addBatch();
             batched++;
+            batchedBytes += bytes;
         }
         if (batched > 0) {
-            db.wrote(cursors.values().stream().mapToLong(c -> c.bytes).sum());
+            db.wrote(batchedBytes);
             try {
                 insert.executeBatch();
             } finally {

@@ -28,8 +28,9 @@ import org.sqlite.SQLiteConfig;
  * asked to wait before its next transaction ({@link #awaitRoom}) until this thread has copied
  * everything; that transaction then starts the WAL over. The writer counts the bytes itself (what
  * it tells {@link #committed}), because a checkpoint learns the WAL's size only when it starts, and
- * under load passes are slow: deciding from their figures let the WAL reach 310 MiB in a test. The wait is one checkpoint of what was written since the last one, and never
- * longer than {@link #MAX_PAUSE}: a reader holding an old snapshot can keep a checkpoint from
+ * under load passes are slow: deciding from their figures let the WAL reach 310 MiB in a test. The
+ * wait is one checkpoint of what was written since the last one, and never longer than
+ * {@link #MAX_PAUSE}: a reader holding an old snapshot can keep a checkpoint from
  * finishing, and the writer must not hang on it. After such a timeout the writer is not asked to
  * wait again for {@link #QUIET_AFTER_TIMEOUT}: while that reader stays, the WAL grows as it would
  * with SQLite's own checkpoints, and the writer keeps its speed.
@@ -55,8 +56,6 @@ final class WalCheckpointer implements AutoCloseable {
     private boolean dirty;
     private boolean pauseWanted;
     private boolean caughtUp;
-    private long passes;
-    private long pauses;
     private long noPauseUntil;
     /** Bytes committed since the WAL last started over (as far as the writer told). */
     private long sinceRestart;
@@ -112,7 +111,6 @@ final class WalCheckpointer implements AutoCloseable {
         if (!pauseWanted || closed) {
             return;
         }
-        pauses++;
         long deadline = System.nanoTime() + MAX_PAUSE.toNanos();
         boolean interrupted = false;
         while (!caughtUp && !closed) {
@@ -139,11 +137,6 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
-    /** Checkpoint passes run and writer pauses so far: for tests and logs. */
-    synchronized long[] counts() {
-        return new long[] {passes, pauses};
-    }
-
     private void run() {
         long lastPass = 0;
         while (true) {
@@ -168,7 +161,6 @@ final class WalCheckpointer implements AutoCloseable {
             lastPass = System.nanoTime();
             long[] frames = pass();
             synchronized (this) {
-                passes++;
                 if (frames == null) {
                     dirty = true; // failed: try again after a while
                     try {
