@@ -129,9 +129,7 @@ class BadInputTortureIT {
             if (harness != null) {
                 harness.cleanUp();
             }
-            for (Procs.Proc p : Procs.withEnvironment(token)) {
-                HarnessProcesses.kill(p.pid(), "KILL");
-            }
+            Procs.killAllWithEnvironment(token);
             for (Path m : mounts) {
                 Mounts.unmount(m);
             }

@@ -63,9 +63,7 @@ class CrashLoopTortureIT {
     @AfterEach
     void cleanUp() {
         harness.cleanUp();
-        for (Procs.Proc p : Procs.withEnvironment(token)) {
-            HarnessProcesses.kill(p.pid(), "KILL");
-        }
+        Procs.killAllWithEnvironment(token);
     }
 
     @Test

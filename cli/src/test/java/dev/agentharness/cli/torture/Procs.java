@@ -1,5 +1,7 @@
 package dev.agentharness.cli.torture;
 
+import dev.agentharness.cli.it.HarnessProcesses;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -48,6 +50,13 @@ final class Procs {
             stat(pid).filter(p -> p.pgrp() == pgid).ifPresent(members::add);
         }
         return members;
+    }
+
+    /** SIGKILLs every process whose environment holds {@code entry}: what a torture test left behind. */
+    static void killAllWithEnvironment(String entry) {
+        for (Proc p : withEnvironment(entry)) {
+            HarnessProcesses.kill(p.pid(), "KILL");
+        }
     }
 
     /**

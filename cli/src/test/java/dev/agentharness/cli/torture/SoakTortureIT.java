@@ -53,9 +53,7 @@ class SoakTortureIT {
     void cleanUp() {
         followers.forEach(Process::destroyForcibly);
         harness.cleanUp();
-        for (Procs.Proc p : Procs.withEnvironment(token)) {
-            HarnessProcesses.kill(p.pid(), "KILL");
-        }
+        Procs.killAllWithEnvironment(token);
     }
 
     @Test
