@@ -336,8 +336,21 @@ class BadInputTortureIT {
 
     // ---------------------------------------------------------------- 3. a home on a full file system
 
+    /**
+     * The flood's rate and seconds. Fast enough to fill the small file system in about a second, and
+     * bounded in all ({@link Generator#maxBytes}): the disk may be full for only part of the flood's
+     * seconds (about 2 s of 5 on a quiet machine), and what it still writes once there is room must
+     * leave room. At full rate it once wrote 437 MB more after the remount, filled the grown file
+     * system too, and nothing could end any more.
+     */
+    private static final long FLOOD_RATE = 32L << 20;
+    private static final long FLOOD_SECONDS = 5;
+    private static final long GROWN_BYTES = 512L << 20;
+
     @Test
     void aHomeOnAFullFileSystem() throws Exception {
+        // Stored twice at worst (the WAL, then the database), with room to spare for the keeper after it.
+        assertTrue(3 * Generator.maxBytes(FLOOD_RATE, FLOOD_SECONDS) < GROWN_BYTES, "the flood fits into the grown file system");
         recording("fullFilesystem", () -> {
             Path fs = tmp.resolve("fullfs");
             String why = Mounts.tmpfs(fs, "32m");
@@ -347,11 +360,11 @@ class BadInputTortureIT {
             try {
                 StoreReader.Digest kept = makeKeeper(h, "keeper");
 
-                // An agent writes at full rate until its output fills the file system, and goes on writing.
+                // An agent writes fast until its output fills the file system, and goes on writing.
                 Path count = h.scratch.resolve("flood.count");
                 long seed = Torture.SEED + 77;
                 List<String> flood = new ArrayList<>(List.of("start", "--name", "flood", "--env", token, "--"));
-                flood.addAll(Torture.generator(seed, 0, 5, count.toString(), ""));
+                flood.addAll(Torture.generator(seed, FLOOD_RATE, FLOOD_SECONDS, count.toString(), ""));
                 h.run(flood.toArray(String[]::new)).ok();
                 HarnessProcesses.awaitTrue("the file system to fill up", Torture.FUNCTIONAL,
                         () -> fs.toFile().getUsableSpace() < (1 << 20));
@@ -374,7 +387,7 @@ class BadInputTortureIT {
 
                 // Space again: the harness takes up where it was, everything stored before is intact.
                 Files.delete(fs.resolve("ballast"));
-                assertEquals(null, Mounts.remount(fs, "size=512m"), "grow the file system");
+                assertEquals(null, Mounts.remount(fs, "size=" + GROWN_BYTES), "grow the file system");
                 // The agent ends by itself; its end is stored once there is room (it may have ended while there was none).
                 HarnessProcesses.awaitTrue("the flood to be recorded completed", Torture.FUNCTIONAL,
                         () -> h.status("flood").equals("completed"));
@@ -385,6 +398,9 @@ class BadInputTortureIT {
                 tally.put("fullFilesystemFloodWritten", written).put("fullFilesystemFloodStored", stored)
                         .put("fullFilesystemFloodNotStored", written - stored);
                 assertEquals(written, stored, "bytes the flood wrote against bytes stored");
+                // Whatever the flood wrote after the remount, it left room (else the keeper below waits for it).
+                long usable = fs.toFile().getUsableSpace();
+                assertTrue(usable > GROWN_BYTES / 8, "room left after the flood: " + usable + " bytes");
                 // (daemon.log is in the home too: what the daemon said while the disk was full is not necessarily there.)
                 assertKeeperIntact(h, kept, "keeper", "the file system filled up and emptied again");
                 StoreReader.Digest after = makeKeeper(h, "after");

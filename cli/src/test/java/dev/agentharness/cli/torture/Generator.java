@@ -38,6 +38,10 @@ public final class Generator {
         "😀", "𝄞", "🚀", "🦀", // four bytes
     };
     private static final int POOL = 1024;
+    /** The largest single write. */
+    private static final int MAX_PIECE = 16384;
+    /** The longest line, in bytes: its head (seed and line number) and up to 159 characters of four bytes. */
+    private static final int MAX_LINE_BYTES = 64 + 160 * 4;
 
     private Generator() {
     }
@@ -92,6 +96,19 @@ public final class Generator {
         }
     }
 
+    /**
+     * The most an agent of these arguments writes in all (both streams together): what its rate
+     * allows in its seconds, the one write that may go past that, and the line each stream completes
+     * at the end. However long its writes are held back (a full pipe), it never writes more: once they
+     * go through again it catches up with its rate, not beyond. Unbounded at full rate or forever.
+     */
+    static long maxBytes(long bytesPerSecond, long seconds) {
+        if (bytesPerSecond <= 0 || seconds <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return Math.multiplyExact(bytesPerSecond, seconds) + MAX_PIECE + 2L * MAX_LINE_BYTES + 1;
+    }
+
     /** The first {@code length} bytes of the stream of {@code seed}. */
     static byte[] expected(long seed, int length) {
         byte[] b = new byte[length];
@@ -123,7 +140,7 @@ public final class Generator {
         final OutputStream out;
         final Stream stream;
         final SplittableRandom sizes;
-        final byte[] buf = new byte[16384];
+        final byte[] buf = new byte[MAX_PIECE];
         long written;
         boolean broken;
 
