@@ -71,7 +71,6 @@ final class WalCheckpointer implements AutoCloseable {
     private long sinceRestart;
     /** Bytes committed since the last pass began. */
     private long sincePass;
-    private boolean passedOnce;
 
     private WalCheckpointer(Path file, long pauseBytes, long passBytes, Duration minInterval, Connection conn) {
         this.file = file;
@@ -160,7 +159,8 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     private void run() {
-        long lastPass = 0;
+        long lastPass = System.nanoTime() - minIntervalNanos; // the first pass need not wait
+        boolean failing = false; // the last pass failed: say so once, and again when one succeeds
         while (true) {
             synchronized (this) {
                 try {
@@ -170,7 +170,7 @@ final class WalCheckpointer implements AutoCloseable {
                     // Let a few commits gather, unless the writer is waiting for this pass or a flood
                     // has already committed a pass's worth.
                     long wake = lastPass + minIntervalNanos;
-                    while (!closed && !pauseWanted && sincePass < passBytes && passedOnce && System.nanoTime() - wake < 0) {
+                    while (!closed && !pauseWanted && sincePass < passBytes && System.nanoTime() - wake < 0) {
                         TimeUnit.NANOSECONDS.timedWait(this, wake - System.nanoTime());
                     }
                 } catch (InterruptedException e) {
@@ -181,10 +181,24 @@ final class WalCheckpointer implements AutoCloseable {
                 }
                 dirty = false;
                 sincePass = 0;
-                passedOnce = true;
             }
             lastPass = System.nanoTime();
-            long[] frames = pass();
+            long[] frames;
+            try {
+                frames = pass();
+                if (failing) {
+                    log.info("{}: checkpoints work again", file);
+                    failing = false;
+                }
+            } catch (SQLException e) {
+                // A full disk fails every pass for as long as it lasts: one line, not two a second.
+                if (!failing) {
+                    log.warn("{}: checkpoint failed, retrying every {} ms: {}", file, RETRY_AFTER_FAILURE.toMillis(),
+                            SqlErrors.detail(e));
+                    failing = true;
+                }
+                frames = null;
+            }
             synchronized (this) {
                 if (frames == null) {
                     dirty = true; // failed: try again after a while
@@ -215,16 +229,13 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
-    /** One PASSIVE checkpoint: {frames in the WAL, frames copied}, or null when it failed. */
-    private long[] pass() {
+    /** One PASSIVE checkpoint: {frames in the WAL, frames copied}. */
+    private long[] pass() throws SQLException {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
             if (!rs.next()) {
-                return null;
+                throw new SQLException("wal_checkpoint returned no row");
             }
             return new long[] {rs.getLong(2), rs.getLong(3)};
-        } catch (SQLException e) {
-            log.warn("{}: checkpoint failed, will retry: {}", file, SqlErrors.detail(e));
-            return null;
         }
     }
 
