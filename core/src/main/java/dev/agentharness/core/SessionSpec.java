@@ -55,40 +55,140 @@ public record SessionSpec(
     }
 
     public static SessionSpec of(List<String> command, String cwd) {
-        return new SessionSpec(null, command, cwd, Map.of(), null, null, null, null, RestartPolicy.NO, null, 0, Map.of());
+        return builder(command, cwd).build();
+    }
+
+    /** A builder for a spec that runs {@code command} in {@code cwd}; everything else optional. */
+    public static Builder builder(List<String> command, String cwd) {
+        return new Builder(command, cwd);
+    }
+
+    /** A builder that starts from this spec, for changing a few fields. */
+    public Builder toBuilder() {
+        return new Builder(command, cwd)
+                .name(name)
+                .env(env)
+                .requestedSlot(requestedSlot)
+                .runId(runId)
+                .maxRuntime(maxRuntime)
+                .stallTimeout(stallTimeout)
+                .restartPolicy(restartPolicy)
+                .restartOf(restartOf)
+                .restartCount(restartCount)
+                .metadata(metadata);
     }
 
     public SessionSpec withName(String newName) {
-        return new SessionSpec(newName, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout, restartPolicy, restartOf, restartCount, metadata);
+        return toBuilder().name(newName).build();
     }
 
     public SessionSpec withEnv(Map<String, String> newEnv) {
-        return new SessionSpec(name, command, cwd, newEnv, requestedSlot, runId, maxRuntime, stallTimeout, restartPolicy, restartOf, restartCount, metadata);
+        return toBuilder().env(newEnv).build();
     }
 
     public SessionSpec withRequestedSlot(Integer slot) {
-        return new SessionSpec(name, command, cwd, env, slot, runId, maxRuntime, stallTimeout, restartPolicy, restartOf, restartCount, metadata);
+        return toBuilder().requestedSlot(slot).build();
     }
 
     public SessionSpec withRunId(String newRunId) {
-        return new SessionSpec(name, command, cwd, env, requestedSlot, newRunId, maxRuntime, stallTimeout, restartPolicy, restartOf, restartCount, metadata);
+        return toBuilder().runId(newRunId).build();
     }
 
     public SessionSpec withLimits(Duration newMaxRuntime, Duration newStallTimeout) {
-        return new SessionSpec(name, command, cwd, env, requestedSlot, runId, newMaxRuntime, newStallTimeout, restartPolicy, restartOf, restartCount, metadata);
+        return toBuilder().maxRuntime(newMaxRuntime).stallTimeout(newStallTimeout).build();
     }
 
     public SessionSpec withRestartPolicy(RestartPolicy policy) {
-        return new SessionSpec(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout, policy, restartOf, restartCount, metadata);
+        return toBuilder().restartPolicy(policy).build();
     }
 
     /** The spec of a restart of session {@code previousId}, the {@code count}-th in its chain. */
     public SessionSpec asRestartOf(String previousId, int count) {
-        return new SessionSpec(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout, restartPolicy, previousId, count, metadata);
+        return toBuilder().restartOf(previousId).restartCount(count).build();
     }
 
     public SessionSpec withMetadata(Map<String, Object> newMetadata) {
-        return new SessionSpec(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout, restartPolicy, restartOf, restartCount, newMetadata);
+        return toBuilder().metadata(newMetadata).build();
+    }
+
+    /**
+     * Builds a {@link SessionSpec}. The record has many optional fields, and new ones keep coming
+     * (terminal, agent, project...): call sites name what they set instead of passing a dozen
+     * positional nulls, and adding a field does not touch them.
+     */
+    public static final class Builder {
+        private final List<String> command;
+        private final String cwd;
+        private String name;
+        private Map<String, String> env = Map.of();
+        private Integer requestedSlot;
+        private String runId;
+        private Duration maxRuntime;
+        private Duration stallTimeout;
+        private RestartPolicy restartPolicy = RestartPolicy.NO;
+        private String restartOf;
+        private int restartCount;
+        private Map<String, Object> metadata = Map.of();
+
+        private Builder(List<String> command, String cwd) {
+            this.command = command;
+            this.cwd = cwd;
+        }
+
+        public Builder name(String value) {
+            this.name = value;
+            return this;
+        }
+
+        public Builder env(Map<String, String> value) {
+            this.env = value;
+            return this;
+        }
+
+        public Builder requestedSlot(Integer value) {
+            this.requestedSlot = value;
+            return this;
+        }
+
+        public Builder runId(String value) {
+            this.runId = value;
+            return this;
+        }
+
+        public Builder maxRuntime(Duration value) {
+            this.maxRuntime = value;
+            return this;
+        }
+
+        public Builder stallTimeout(Duration value) {
+            this.stallTimeout = value;
+            return this;
+        }
+
+        public Builder restartPolicy(RestartPolicy value) {
+            this.restartPolicy = value;
+            return this;
+        }
+
+        public Builder restartOf(String value) {
+            this.restartOf = value;
+            return this;
+        }
+
+        public Builder restartCount(int value) {
+            this.restartCount = value;
+            return this;
+        }
+
+        public Builder metadata(Map<String, Object> value) {
+            this.metadata = value;
+            return this;
+        }
+
+        public SessionSpec build() {
+            return new SessionSpec(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout,
+                    restartPolicy, restartOf, restartCount, metadata);
+        }
     }
 
     @Override

@@ -85,8 +85,15 @@ public final class StartOptions {
         } else {
             policy = RestartPolicy.NO;
         }
-        return new SessionSpec(name == null ? null : name.strip(), command, dir.toString(), env, slot, run,
-                maxRuntime, stallTimeout, policy, null, 0, Map.of());
+        return SessionSpec.builder(command, dir.toString())
+                .name(name == null ? null : name.strip())
+                .env(env)
+                .requestedSlot(slot)
+                .runId(run)
+                .maxRuntime(maxRuntime)
+                .stallTimeout(stallTimeout)
+                .restartPolicy(policy)
+                .build();
     }
 
     boolean waitForSlot() {

@@ -96,10 +96,16 @@ public final class WireSpec {
         RestartPolicy policy = mode == RestartPolicy.Mode.NO ? RestartPolicy.NO
                 : RestartPolicy.onFailure(maxRestarts == null ? RestartPolicy.DEFAULT_MAX_RESTARTS : maxRestarts);
         Map<String, Object> metadata = metadata(n.get("metadata"), mapper);
-        return new SessionSpec(name == null ? null : name.strip(), command, cwd, env, slot, runId,
-                maxRuntime == null ? null : DurationFormat.parse(maxRuntime),
-                stallTimeout == null ? null : DurationFormat.parse(stallTimeout),
-                policy, null, 0, metadata);
+        return SessionSpec.builder(command, cwd)
+                .name(name == null ? null : name.strip())
+                .env(env)
+                .requestedSlot(slot)
+                .runId(runId)
+                .maxRuntime(maxRuntime == null ? null : DurationFormat.parse(maxRuntime))
+                .stallTimeout(stallTimeout == null ? null : DurationFormat.parse(stallTimeout))
+                .restartPolicy(policy)
+                .metadata(metadata)
+                .build();
     }
 
     private static List<String> command(JsonNode node) {

@@ -164,20 +164,19 @@ public final class JsonCodec {
     public SessionSpec readSpec(String json) {
         try {
             JsonNode n = mapper.readTree(json);
-            return new SessionSpec(
-                    text(n, "name"),
-                    mapper.convertValue(n.get("command"), STRING_LIST),
-                    text(n, "cwd"),
-                    n.hasNonNull("env") ? mapper.convertValue(n.get("env"), STRING_MAP) : Map.of(),
-                    n.hasNonNull("requestedSlot") ? n.get("requestedSlot").asInt() : null,
-                    text(n, "runId"),
-                    n.hasNonNull("maxRuntimeMs") ? Duration.ofMillis(n.get("maxRuntimeMs").asLong()) : null,
-                    n.hasNonNull("stallTimeoutMs") ? Duration.ofMillis(n.get("stallTimeoutMs").asLong()) : null,
-                    new RestartPolicy(RestartPolicy.Mode.fromWireName(n.path("restartPolicy").asText("no")),
-                            n.path("maxRestarts").asInt(0)),
-                    text(n, "restartOf"),
-                    n.path("restartCount").asInt(0),
-                    n.hasNonNull("metadata") ? mapper.convertValue(n.get("metadata"), OBJECT_MAP) : Map.of());
+            return SessionSpec.builder(mapper.convertValue(n.get("command"), STRING_LIST), text(n, "cwd"))
+                    .name(text(n, "name"))
+                    .env(n.hasNonNull("env") ? mapper.convertValue(n.get("env"), STRING_MAP) : Map.of())
+                    .requestedSlot(n.hasNonNull("requestedSlot") ? n.get("requestedSlot").asInt() : null)
+                    .runId(text(n, "runId"))
+                    .maxRuntime(n.hasNonNull("maxRuntimeMs") ? Duration.ofMillis(n.get("maxRuntimeMs").asLong()) : null)
+                    .stallTimeout(n.hasNonNull("stallTimeoutMs") ? Duration.ofMillis(n.get("stallTimeoutMs").asLong()) : null)
+                    .restartPolicy(new RestartPolicy(RestartPolicy.Mode.fromWireName(n.path("restartPolicy").asText("no")),
+                            n.path("maxRestarts").asInt(0)))
+                    .restartOf(text(n, "restartOf"))
+                    .restartCount(n.path("restartCount").asInt(0))
+                    .metadata(n.hasNonNull("metadata") ? mapper.convertValue(n.get("metadata"), OBJECT_MAP) : Map.of())
+                    .build();
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new StoreException("the database holds a malformed queued start: " + SqlErrors.oneLine(e.getMessage()), e);
         }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentharness.core.EventType;
 import dev.agentharness.core.IdGenerator;
 import dev.agentharness.core.LegacyImportReport;
-import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.SessionStatus;
@@ -200,8 +199,11 @@ public final class LegacyImporter {
             case "completed" -> status = SessionStatus.COMPLETED;
             default -> throw new Malformed(where + ": unknown state '" + state + "'");
         }
-        SessionSpec spec = new SessionSpec(agentName, UNKNOWN_COMMAND, cwd, Map.of(), null, text(index, n, "runId"),
-                null, null, RestartPolicy.NO, null, 0, legacyMetadata(n, "000"));
+        SessionSpec spec = SessionSpec.builder(UNKNOWN_COMMAND, cwd)
+                .name(agentName)
+                .runId(text(index, n, "runId"))
+                .metadata(legacyMetadata(n, "000"))
+                .build();
         Instant created = firstNonNull(startedAt, lastActivity, now);
         Session session = new Session(ids.newId(), spec, null, status, integer(where, n, "pid"), null, null, reason,
                 created, startedAt, firstNonNull(lastActivity, startedAt, now), lastActivity, stalledSince,
@@ -243,8 +245,7 @@ public final class LegacyImporter {
         Instant endedAt = firstNonNull(time(where, n, "ended_at"), time(where, n, "endedAt"));
         Instant createdAt = firstNonNull(time(where, n, "created_at"), time(where, n, "createdAt"));
         Instant updatedAt = firstNonNull(time(where, n, "updated_at"), time(where, n, "updatedAt"));
-        SessionSpec spec = new SessionSpec(null, command, cwd, Map.of(), null, null, null, null, RestartPolicy.NO, null, 0,
-                legacyMetadata(n, "003"));
+        SessionSpec spec = SessionSpec.builder(command, cwd).metadata(legacyMetadata(n, "003")).build();
         Session session = new Session(ids.newId(), spec, slot, status, integer(where, n, "pid"), null, null, reason,
                 firstNonNull(createdAt, startedAt, now), startedAt, firstNonNull(endedAt, updatedAt, startedAt, now),
                 null, null, 0, 0, 0);

@@ -42,19 +42,19 @@ final class SessionRows {
     }
 
     Session read(ResultSet rs) throws SQLException {
-        SessionSpec spec = new SessionSpec(
-                rs.getString("name"),
-                json.readStringList(rs.getString("command")),
-                rs.getString("working_dir"),
-                json.readStringMap(rs.getString("env")),
-                Sql.getInteger(rs, "requested_slot"),
-                rs.getString("run_id"),
-                millis(Sql.getLongOrNull(rs, "max_runtime_ms")),
-                millis(Sql.getLongOrNull(rs, "stall_timeout_ms")),
-                new RestartPolicy(RestartPolicy.Mode.fromWireName(rs.getString("restart_policy")), rs.getInt("max_restarts")),
-                rs.getString("restart_of"),
-                rs.getInt("restart_count"),
-                json.readObjectMap(rs.getString("metadata")));
+        SessionSpec spec = SessionSpec.builder(json.readStringList(rs.getString("command")), rs.getString("working_dir"))
+                .name(rs.getString("name"))
+                .env(json.readStringMap(rs.getString("env")))
+                .requestedSlot(Sql.getInteger(rs, "requested_slot"))
+                .runId(rs.getString("run_id"))
+                .maxRuntime(millis(Sql.getLongOrNull(rs, "max_runtime_ms")))
+                .stallTimeout(millis(Sql.getLongOrNull(rs, "stall_timeout_ms")))
+                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.fromWireName(rs.getString("restart_policy")),
+                        rs.getInt("max_restarts")))
+                .restartOf(rs.getString("restart_of"))
+                .restartCount(rs.getInt("restart_count"))
+                .metadata(json.readObjectMap(rs.getString("metadata")))
+                .build();
         return new Session(
                 rs.getString("id"),
                 spec,
