@@ -27,6 +27,9 @@ import java.util.TreeMap;
  * @param restartOf     the session this one restarts, or null
  * @param restartCount  how many restarts preceded this one in its chain
  * @param metadata      agent-specific facts (model, cost, the agent's own session id...), JSON values
+ * @param terminal      the pseudo-terminal's size for a terminal session; null for a session on pipes
+ * @param interactive   whether the agent's stdin stays open for {@code send}; otherwise it is
+ *                      /dev/null (pipe sessions only: a terminal is always interactive)
  */
 public record SessionSpec(
         String name,
@@ -40,7 +43,9 @@ public record SessionSpec(
         RestartPolicy restartPolicy,
         String restartOf,
         int restartCount,
-        Map<String, Object> metadata) {
+        Map<String, Object> metadata,
+        TerminalSize terminal,
+        boolean interactive) {
 
     public SessionSpec {
         Objects.requireNonNull(command, "command");
@@ -75,7 +80,14 @@ public record SessionSpec(
                 .restartPolicy(restartPolicy)
                 .restartOf(restartOf)
                 .restartCount(restartCount)
-                .metadata(metadata);
+                .metadata(metadata)
+                .terminal(terminal)
+                .interactive(interactive);
+    }
+
+    /** Whether the agent runs on a pseudo-terminal. */
+    public boolean tty() {
+        return terminal != null;
     }
 
     public SessionSpec withName(String newName) {
@@ -129,6 +141,8 @@ public record SessionSpec(
         private String restartOf;
         private int restartCount;
         private Map<String, Object> metadata = Map.of();
+        private TerminalSize terminal;
+        private boolean interactive;
 
         private Builder(List<String> command, String cwd) {
             this.command = command;
@@ -185,9 +199,20 @@ public record SessionSpec(
             return this;
         }
 
+        /** A terminal session of this size; null for pipes. */
+        public Builder terminal(TerminalSize value) {
+            this.terminal = value;
+            return this;
+        }
+
+        public Builder interactive(boolean value) {
+            this.interactive = value;
+            return this;
+        }
+
         public SessionSpec build() {
             return new SessionSpec(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout,
-                    restartPolicy, restartOf, restartCount, metadata);
+                    restartPolicy, restartOf, restartCount, metadata, terminal, interactive);
         }
     }
 
@@ -196,6 +221,7 @@ public record SessionSpec(
         return "SessionSpec[name=" + name + ", command=" + command + ", cwd=" + cwd + ", envKeys=" + env.keySet()
                 + ", requestedSlot=" + requestedSlot + ", runId=" + runId + ", maxRuntime=" + maxRuntime
                 + ", stallTimeout=" + stallTimeout + ", restartPolicy=" + restartPolicy + ", restartOf=" + restartOf
-                + ", restartCount=" + restartCount + ", metadataKeys=" + metadata.keySet() + "]";
+                + ", restartCount=" + restartCount + ", metadataKeys=" + metadata.keySet() + ", terminal=" + terminal
+                + ", interactive=" + interactive + "]";
     }
 }

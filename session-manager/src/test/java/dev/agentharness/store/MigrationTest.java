@@ -11,6 +11,7 @@ import dev.agentharness.core.OutputSize;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.core.StreamType;
+import dev.agentharness.core.TerminalSize;
 import dev.agentharness.core.error.NoFreeSlotException;
 import dev.agentharness.store.internal.Migrations;
 import java.io.InputStream;
@@ -105,6 +106,21 @@ class MigrationTest {
         try (SqliteStores again = TestStores.open(dir, clock)) {
             assertEquals(Migrations.LATEST, again.schemaVersion());
             assertEquals(1, again.runs().listRuns(10).size());
+        }
+    }
+
+    @Test
+    void anUpgradedDatabaseTakesTerminalOutputAndTerminalSessions() throws Exception {
+        fixture();
+        try (SqliteStores stores = TestStores.open(dir, clock)) {
+            assertEquals(4, stores.outputs().append(A, StreamType.PTY, clock.instant(), "\u001b[1mbold\u001b[0m").seq());
+            assertEquals(StreamType.PTY, stores.outputs().after(A, 3, 10).get(0).stream());
+            assertNull(stores.sessions().get(A).orElseThrow().spec().terminal(), "older sessions ran on pipes");
+            Session tty = stores.sessions().claimSlot(TestStores.spec().toBuilder()
+                    .terminal(new TerminalSize(200, 60)).interactive(true).build());
+            Session back = stores.sessions().get(tty.id()).orElseThrow();
+            assertEquals(new TerminalSize(200, 60), back.spec().terminal());
+            assertTrue(back.spec().interactive());
         }
     }
 

@@ -22,6 +22,7 @@ import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionQuery;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
 import dev.agentharness.core.SessionStats;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.core.error.DuplicateNameException;
@@ -70,7 +71,8 @@ class SessionStoreTest {
     void claimSlotTakesTheLowestFreeSlotAndStoresTheWholeSpec() {
         SessionSpec spec = new SessionSpec("builder", List.of("claude", "-p", "it's \"quoted\""), "/w/api",
                 Map.of("TOKEN", "s3cret", "PATH", "/bin"), null, "RUN1", Duration.ofMinutes(30), Duration.ofSeconds(90),
-                RestartPolicy.onFailure(2), "01PREVIOUS", 1, Map.of("model", "opus", "cost", 1.25, "turns", 7, "tags", List.of("a", "b")));
+                RestartPolicy.onFailure(2), "01PREVIOUS", 1, Map.of("model", "opus", "cost", 1.25, "turns", 7, "tags", List.of("a", "b")),
+                new TerminalSize(100, 30), true);
         clock.set(Instant.parse("2025-01-01T10:00:00.123456789Z"));
         Session s = sessions.claimSlot(spec);
         assertEquals(1, s.slot());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentharness.core.QueuedStart;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,8 @@ class StartQueueTest {
     @Test
     void enqueueKeepsTheWholeSpecIncludingEnvironment() {
         SessionSpec spec = new SessionSpec("queued", List.of("aider", "--yes"), "/w", Map.of("OPENAI_API_KEY", "sk-1"), 2, "RUN",
-                Duration.ofHours(1), null, RestartPolicy.onFailure(3), "01JPREV", 2, Map.of("model", "gpt", "budget", 2.5));
+                Duration.ofHours(1), null, RestartPolicy.onFailure(3), "01JPREV", 2, Map.of("model", "gpt", "budget", 2.5),
+                new TerminalSize(80, 24), false);
         try (SqliteStores stores = TestStores.open(dir, clock)) {
             QueuedStart q = stores.queue().enqueue(spec);
             assertEquals(spec, q.spec());

@@ -2,6 +2,7 @@ package dev.agentharness.supervisor;
 
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,6 +44,13 @@ public interface Supervisor extends AutoCloseable {
 
     /** Closes the agent's stdin (EOF). */
     void closeStdin(String sessionId);
+
+    /**
+     * Resizes a terminal session's pseudo-terminal; the agent gets SIGWINCH and sees the new size.
+     *
+     * @throws dev.agentharness.core.error.HarnessException for a session on pipes
+     */
+    void resize(String sessionId, TerminalSize size);
 
     /**
      * SIGTERM to the agent's process group, SIGKILL after {@code grace} ({@code force}: SIGKILL at

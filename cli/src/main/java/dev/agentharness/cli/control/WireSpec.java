@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * A start request's {@code spec} object, both ways:
  * {@code {"name":"a","command":["sh","-c","…"],"cwd":"/abs","env":{"K":"V"},"slot":2,"runId":"…",
- * "maxRuntime":"2h","stallTimeout":"5m","restart":"on-failure","maxRestarts":3,"metadata":{…}}}.
+ * "maxRuntime":"2h","stallTimeout":"5m","restart":"on-failure","maxRestarts":3,"metadata":{…},
+ * "tty":true,"size":"120x40","interactive":true}}.
  * Only command and cwd are required; durations use {@link DurationFormat}. Environment values
  * travel only over the 0600 socket and are never logged or echoed back.
  */
@@ -59,6 +61,13 @@ public final class WireSpec {
         if (!spec.metadata().isEmpty()) {
             n.set("metadata", mapper.get().valueToTree(spec.metadata()));
         }
+        if (spec.terminal() != null) {
+            n.put("tty", true);
+            n.put("size", spec.terminal().toString());
+        }
+        if (spec.interactive()) {
+            n.put("interactive", true);
+        }
         return n;
     }
 
@@ -96,6 +105,8 @@ public final class WireSpec {
         RestartPolicy policy = mode == RestartPolicy.Mode.NO ? RestartPolicy.NO
                 : RestartPolicy.onFailure(maxRestarts == null ? RestartPolicy.DEFAULT_MAX_RESTARTS : maxRestarts);
         Map<String, Object> metadata = metadata(n.get("metadata"), mapper);
+        TerminalSize terminal = terminal(n);
+        boolean interactive = JsonFields.optionalBoolean(n, "interactive");
         return SessionSpec.builder(command, cwd)
                 .name(name == null ? null : name.strip())
                 .env(env)
@@ -105,7 +116,21 @@ public final class WireSpec {
                 .stallTimeout(stallTimeout == null ? null : DurationFormat.parse(stallTimeout))
                 .restartPolicy(policy)
                 .metadata(metadata)
+                .terminal(terminal)
+                .interactive(interactive)
                 .build();
+    }
+
+    /** {@code "tty":true} with an optional {@code "size"}: a terminal session, 120x40 unless sized. */
+    private static TerminalSize terminal(JsonNode n) {
+        String size = JsonFields.optionalText(n, "size");
+        if (!JsonFields.optionalBoolean(n, "tty")) {
+            if (size != null) {
+                throw new IllegalArgumentException("'size' is for terminal sessions (\"tty\":true)");
+            }
+            return null;
+        }
+        return size == null ? TerminalSize.DEFAULT : TerminalSize.parse(size);
     }
 
     private static List<String> command(JsonNode node) {

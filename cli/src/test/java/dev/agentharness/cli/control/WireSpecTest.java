@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,14 @@ class WireSpecTest {
     @Test
     void roundTripsEveryField() {
         SessionSpec spec = new SessionSpec("build", List.of("sh", "-c", "echo 'hi there'"), "/tmp", Map.of("K", "secret"), 2, "RUN1",
-                Duration.ofMinutes(5), Duration.ofMillis(1500), RestartPolicy.onFailure(3), null, 0, Map.of("model", "x"));
+                Duration.ofMinutes(5), Duration.ofMillis(1500), RestartPolicy.onFailure(3), null, 0, Map.of("model", "x"),
+                new TerminalSize(132, 50), true);
         SessionSpec back = WireSpec.fromJson(WireSpec.toJson(spec, () -> mapper), mapper);
         assertEquals(spec.name(), back.name());
         assertEquals(spec.command(), back.command());
         assertEquals(spec.cwd(), back.cwd());
+        assertEquals(spec.terminal(), back.terminal());
+        assertEquals(spec.interactive(), back.interactive());
         assertEquals(spec.env(), back.env());
         assertEquals(spec.requestedSlot(), back.requestedSlot());
         assertEquals(spec.runId(), back.runId());

@@ -9,6 +9,7 @@ import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
 import dev.agentharness.core.error.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,6 +159,10 @@ public final class JsonCodec {
         n.put("restartOf", spec.restartOf());
         n.put("restartCount", spec.restartCount());
         n.set("metadata", mapper.valueToTree(spec.metadata()));
+        if (spec.terminal() != null) {
+            n.put("terminal", spec.terminal().toString());
+        }
+        n.put("interactive", spec.interactive());
         return write(n);
     }
 
@@ -176,6 +181,8 @@ public final class JsonCodec {
                     .restartOf(text(n, "restartOf"))
                     .restartCount(n.path("restartCount").asInt(0))
                     .metadata(n.hasNonNull("metadata") ? mapper.convertValue(n.get("metadata"), OBJECT_MAP) : Map.of())
+                    .terminal(n.hasNonNull("terminal") ? TerminalSize.parse(n.get("terminal").asText()) : null)
+                    .interactive(n.path("interactive").asBoolean(false))
                     .build();
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new StoreException("the database holds a malformed queued start: " + SqlErrors.oneLine(e.getMessage()), e);

@@ -177,7 +177,34 @@ public final class Migrations {
                 enqueued_at TEXT NOT NULL
             )"""));
 
-    public static final List<Step> STEPS = List.of(V1, V2);
+    /**
+     * V3: terminal sessions. Output may come from a pseudo-terminal (stream {@code pty}), and a
+     * session records its terminal size (NULL for pipes) and whether its stdin stays open. A CHECK
+     * cannot be altered in SQLite, so {@code session_outputs} is rebuilt: a one-time copy, in the
+     * step's transaction, of what older databases hold.
+     */
+    private static final Step V3 = new Step(3, "terminal sessions: the pty stream, terminal size, interactive stdin", true, List.of(
+            """
+            CREATE TABLE session_outputs_v3 (
+                id         INTEGER PRIMARY KEY,
+                session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                seq        INTEGER NOT NULL CHECK (seq >= 1),
+                stream     TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr', 'pty')),
+                timestamp  INTEGER NOT NULL,
+                data       TEXT NOT NULL,
+                bytes      INTEGER NOT NULL DEFAULT 0 CHECK (bytes >= 0)
+            )""",
+            "INSERT INTO session_outputs_v3 (id, session_id, seq, stream, timestamp, data, bytes)"
+                    + " SELECT id, session_id, seq, stream, timestamp, data, bytes FROM session_outputs",
+            "DROP TABLE session_outputs",
+            "ALTER TABLE session_outputs_v3 RENAME TO session_outputs",
+            "CREATE UNIQUE INDEX session_outputs_seq ON session_outputs (session_id, seq)",
+            "CREATE INDEX session_outputs_time ON session_outputs (session_id, timestamp)",
+            "ALTER TABLE sessions ADD COLUMN terminal_cols INTEGER CHECK (terminal_cols BETWEEN 1 AND 10000)",
+            "ALTER TABLE sessions ADD COLUMN terminal_rows INTEGER CHECK (terminal_rows BETWEEN 1 AND 10000)",
+            "ALTER TABLE sessions ADD COLUMN interactive INTEGER NOT NULL DEFAULT 0 CHECK (interactive IN (0, 1))"));
+
+    public static final List<Step> STEPS = List.of(V1, V2, V3);
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();
 
     private Migrations() {

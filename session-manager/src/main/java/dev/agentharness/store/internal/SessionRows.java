@@ -4,6 +4,7 @@ import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.SessionStatus;
+import dev.agentharness.core.TerminalSize;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,20 +19,21 @@ final class SessionRows {
     static final String COLUMNS = "id, name, slot, requested_slot, status, working_dir, current_command, command, env, run_id,"
             + " pid, pid_start_time, exit_code, reason, created_at, started_at, ended_at, updated_at, last_activity_at,"
             + " stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
-            + " restart_policy, max_restarts, metadata, output_bytes, output_chunks";
+            + " restart_policy, max_restarts, metadata, output_bytes, output_chunks, terminal_cols, terminal_rows, interactive";
 
     /** Every column a caller may set; the output counters and legacy_id belong to the store. */
     static final String INSERT = "INSERT INTO sessions (id, name, slot, requested_slot, status, working_dir, current_command,"
             + " command, env, run_id, pid, pid_start_time, exit_code, reason, created_at, started_at, ended_at, updated_at,"
             + " last_activity_at, stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
-            + " restart_policy, max_restarts, metadata, legacy_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " restart_policy, max_restarts, metadata, terminal_cols, terminal_rows, interactive, legacy_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     static final String UPDATE = "UPDATE sessions SET name = ?, slot = ?, requested_slot = ?, status = ?, working_dir = ?,"
             + " current_command = ?, command = ?, env = ?, run_id = ?, pid = ?, pid_start_time = ?, exit_code = ?, reason = ?,"
             + " created_at = ?, started_at = ?, ended_at = ?, updated_at = ?, last_activity_at = ?, stalled_since = ?,"
             + " escalation_level = ?, restart_of = ?, restart_count = ?, max_runtime_ms = ?, stall_timeout_ms = ?,"
-            + " restart_policy = ?, max_restarts = ?, metadata = ? WHERE id = ?";
+            + " restart_policy = ?, max_restarts = ?, metadata = ?, terminal_cols = ?, terminal_rows = ?, interactive = ?"
+            + " WHERE id = ?";
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./=:,@%+-]+");
 
@@ -54,6 +56,8 @@ final class SessionRows {
                 .restartOf(rs.getString("restart_of"))
                 .restartCount(rs.getInt("restart_count"))
                 .metadata(json.readObjectMap(rs.getString("metadata")))
+                .terminal(terminal(Sql.getInteger(rs, "terminal_cols"), Sql.getInteger(rs, "terminal_rows")))
+                .interactive(rs.getInt("interactive") != 0)
                 .build();
         return new Session(
                 rs.getString("id"),
@@ -91,7 +95,7 @@ final class SessionRows {
         Sql.bind(ps, values);
     }
 
-    /** The columns from name to metadata, in the order of {@link #INSERT} and {@link #UPDATE}. */
+    /** The columns from name to interactive, in the order of {@link #INSERT} and {@link #UPDATE}. */
     private Object[] fields(Session s, Instant now) {
         SessionSpec spec = s.spec();
         return new Object[] {
@@ -100,7 +104,9 @@ final class SessionRows {
             s.reason(), Times.format(s.createdAt()), Times.format(s.startedAt()), Times.format(s.endedAt()),
             Times.format(now), Times.format(s.lastActivityAt()), Times.format(s.stalledSince()), s.escalationLevel(),
             spec.restartOf(), spec.restartCount(), toMillis(spec.maxRuntime()), toMillis(spec.stallTimeout()),
-            spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRestarts(), json.write(spec.metadata())
+            spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRestarts(), json.write(spec.metadata()),
+            spec.terminal() == null ? null : spec.terminal().cols(), spec.terminal() == null ? null : spec.terminal().rows(),
+            spec.interactive() ? 1 : 0
         };
     }
 
@@ -109,6 +115,10 @@ final class SessionRows {
         return argv.stream()
                 .map(a -> SHELL_SAFE.matcher(a).matches() ? a : "'" + a.replace("'", "'\\''") + "'")
                 .collect(Collectors.joining(" "));
+    }
+
+    private static TerminalSize terminal(Integer cols, Integer rows) {
+        return cols == null || rows == null ? null : new TerminalSize(cols, rows);
     }
 
     private static Duration millis(Long ms) {

@@ -304,9 +304,13 @@ public final class SqliteOutputStore implements OutputStore {
         });
     }
 
-    /** The one stream to filter on in SQL, or null when all are wanted (null or empty means all). */
+    /**
+     * The one stream to filter on in SQL, or null when all are wanted (null or empty means all). A
+     * session writes either its two pipes or its terminal, never both, so a set of more than one
+     * stream always means everything that session has.
+     */
     private static StreamType single(Set<StreamType> streams) {
-        if (streams == null || streams.isEmpty() || streams.size() == StreamType.values().length) {
+        if (streams == null || streams.size() != 1) {
             return null;
         }
         return streams.iterator().next();

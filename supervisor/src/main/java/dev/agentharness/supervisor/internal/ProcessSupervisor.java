@@ -6,6 +6,7 @@ import static dev.agentharness.supervisor.internal.lifecycle.StatusRecorder.even
 import dev.agentharness.core.EventType;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.core.error.HarnessException;
 import dev.agentharness.core.error.NoSuchSessionException;
@@ -179,6 +180,17 @@ public final class ProcessSupervisor implements Supervisor {
         } finally {
             s.lock().unlock();
         }
+    }
+
+    @Override
+    public void resize(String sessionId, TerminalSize size) {
+        LiveSession s = requireLive(sessionId, "resize");
+        if (!s.spec().tty()) {
+            throw new HarnessException("cannot resize session " + s.label() + ": it runs on pipes, not a terminal");
+        }
+        // Terminal sessions are spawned by the keeper (docs/design/keeper.md); until it lands, no
+        // session here owns a pseudo-terminal to resize.
+        throw new HarnessException("cannot resize session " + s.label() + ": terminal sessions are not supported yet");
     }
 
     @Override
