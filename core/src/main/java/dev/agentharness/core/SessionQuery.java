@@ -13,9 +13,15 @@ import java.util.Set;
  * @param createdAfter  only sessions created at or after this instant
  * @param createdBefore only sessions created before this instant
  * @param limit         at most this many; 0 for no limit
+ * @param project       only sessions of this project directory
  */
-public record SessionQuery(Set<SessionStatus> statuses, String runId, Instant createdAfter, Instant createdBefore, int limit) {
-    public static final SessionQuery ALL = new SessionQuery(Set.of(), null, null, null, 0);
+public record SessionQuery(Set<SessionStatus> statuses, String runId, Instant createdAfter, Instant createdBefore, int limit,
+        String project) {
+    public static final SessionQuery ALL = new SessionQuery(Set.of(), null, null, null, 0, null);
+
+    public SessionQuery(Set<SessionStatus> statuses, String runId, Instant createdAfter, Instant createdBefore, int limit) {
+        this(statuses, runId, createdAfter, createdBefore, limit, null);
+    }
 
     public SessionQuery {
         statuses = statuses == null || statuses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(statuses));
@@ -29,14 +35,18 @@ public record SessionQuery(Set<SessionStatus> statuses, String runId, Instant cr
     }
 
     public SessionQuery withLimit(int newLimit) {
-        return new SessionQuery(statuses, runId, createdAfter, createdBefore, newLimit);
+        return new SessionQuery(statuses, runId, createdAfter, createdBefore, newLimit, project);
     }
 
     public SessionQuery withRunId(String newRunId) {
-        return new SessionQuery(statuses, newRunId, createdAfter, createdBefore, limit);
+        return new SessionQuery(statuses, newRunId, createdAfter, createdBefore, limit, project);
+    }
+
+    public SessionQuery withProject(String newProject) {
+        return new SessionQuery(statuses, runId, createdAfter, createdBefore, limit, newProject);
     }
 
     public SessionQuery createdBetween(Instant after, Instant before) {
-        return new SessionQuery(statuses, runId, after, before, limit);
+        return new SessionQuery(statuses, runId, after, before, limit, project);
     }
 }

@@ -30,6 +30,10 @@ import java.util.TreeMap;
  * @param terminal      the pseudo-terminal's size for a terminal session; null for a session on pipes
  * @param interactive   whether the agent's stdin stays open for {@code send}; otherwise it is
  *                      /dev/null (pipe sessions only: a terminal is always interactive)
+ * @param project       the project directory it belongs to (see {@link ProjectDirs}); null when
+ *                      the caller did not say, and the daemon derives it from cwd
+ * @param notifySinks   per-session notification sinks ({@code cmd:/path} or a webhook URL), on top
+ *                      of the home's; may carry secrets, so {@link #toString()} shows only a count
  */
 public record SessionSpec(
         String name,
@@ -45,7 +49,9 @@ public record SessionSpec(
         int restartCount,
         Map<String, Object> metadata,
         TerminalSize terminal,
-        boolean interactive) {
+        boolean interactive,
+        String project,
+        List<String> notifySinks) {
 
     public SessionSpec {
         Objects.requireNonNull(command, "command");
@@ -57,6 +63,7 @@ public record SessionSpec(
         env = env == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(env));
         restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
         metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        notifySinks = notifySinks == null ? List.of() : List.copyOf(notifySinks);
     }
 
     public static SessionSpec of(List<String> command, String cwd) {
@@ -82,7 +89,9 @@ public record SessionSpec(
                 .restartCount(restartCount)
                 .metadata(metadata)
                 .terminal(terminal)
-                .interactive(interactive);
+                .interactive(interactive)
+                .project(project)
+                .notifySinks(notifySinks);
     }
 
     /** Whether the agent runs on a pseudo-terminal. */
@@ -143,6 +152,8 @@ public record SessionSpec(
         private Map<String, Object> metadata = Map.of();
         private TerminalSize terminal;
         private boolean interactive;
+        private String project;
+        private List<String> notifySinks = List.of();
 
         private Builder(List<String> command, String cwd) {
             this.command = command;
@@ -210,9 +221,21 @@ public record SessionSpec(
             return this;
         }
 
+        /** The project directory; null lets the daemon derive it from cwd. */
+        public Builder project(String value) {
+            this.project = value;
+            return this;
+        }
+
+        /** Notification sinks of this session only. */
+        public Builder notifySinks(List<String> value) {
+            this.notifySinks = value;
+            return this;
+        }
+
         public SessionSpec build() {
             return new SessionSpec(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout,
-                    restartPolicy, restartOf, restartCount, metadata, terminal, interactive);
+                    restartPolicy, restartOf, restartCount, metadata, terminal, interactive, project, notifySinks);
         }
     }
 
@@ -222,6 +245,6 @@ public record SessionSpec(
                 + ", requestedSlot=" + requestedSlot + ", runId=" + runId + ", maxRuntime=" + maxRuntime
                 + ", stallTimeout=" + stallTimeout + ", restartPolicy=" + restartPolicy + ", restartOf=" + restartOf
                 + ", restartCount=" + restartCount + ", metadataKeys=" + metadata.keySet() + ", terminal=" + terminal
-                + ", interactive=" + interactive + "]";
+                + ", interactive=" + interactive + ", project=" + project + ", notifySinks=" + notifySinks.size() + "]";
     }
 }

@@ -68,6 +68,11 @@ public final class HarnessHome {
     }
 
     /** Where a daemon started in the background writes its log. */
+    /** {@code config}: the user's settings, {@code key = value} lines (see {@link HomeConfig}). */
+    public Path config() {
+        return dir.resolve("config");
+    }
+
     public Path daemonLog() {
         return dir.resolve("daemon.log");
     }

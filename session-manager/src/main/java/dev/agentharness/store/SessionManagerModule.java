@@ -9,6 +9,8 @@ import dev.agentharness.core.store.EventStore;
 import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.core.store.RunStore;
 import dev.agentharness.core.store.SessionStore;
+import dev.agentharness.core.store.NotificationOutbox;
+import dev.agentharness.core.store.ProjectStore;
 import dev.agentharness.core.store.StartQueue;
 import dev.agentharness.core.store.Transactor;
 import java.time.Clock;
@@ -62,6 +64,16 @@ public final class SessionManagerModule extends AbstractModule {
     @Provides
     StartQueue queue(SqliteStores stores) {
         return stores.queue();
+    }
+
+    @Provides
+    ProjectStore projects(SqliteStores stores) {
+        return stores.projects();
+    }
+
+    @Provides
+    NotificationOutbox notifications(SqliteStores stores) {
+        return stores.notifications();
     }
 
     @Provides

@@ -7,6 +7,8 @@ import dev.agentharness.core.store.EventStore;
 import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.core.store.RunStore;
 import dev.agentharness.core.store.SessionStore;
+import dev.agentharness.core.store.NotificationOutbox;
+import dev.agentharness.core.store.ProjectStore;
 import dev.agentharness.core.store.StartQueue;
 import dev.agentharness.core.store.Transactor;
 import dev.agentharness.store.internal.JsonCodec;
@@ -16,6 +18,8 @@ import dev.agentharness.store.internal.SqliteEventStore;
 import dev.agentharness.store.internal.SqliteOutputStore;
 import dev.agentharness.store.internal.SqliteRunStore;
 import dev.agentharness.store.internal.SqliteSessionStore;
+import dev.agentharness.store.internal.SqliteNotificationOutbox;
+import dev.agentharness.store.internal.SqliteProjectStore;
 import dev.agentharness.store.internal.SqliteStartQueue;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -42,6 +46,8 @@ public final class SqliteStores implements AutoCloseable {
     private final SqliteRunStore runs;
     private final SqliteEventStore events;
     private final SqliteStartQueue queue;
+    private final SqliteProjectStore projects;
+    private final SqliteNotificationOutbox notifications;
     private final LegacyImporter legacy;
 
     private SqliteStores(SqliteDatabase db, Clock clock, IdGenerator ids, int slotCount) {
@@ -53,6 +59,8 @@ public final class SqliteStores implements AutoCloseable {
         this.runs = new SqliteRunStore(db, clock, ids);
         this.events = new SqliteEventStore(db, clock, json);
         this.queue = new SqliteStartQueue(db, clock, json);
+        this.projects = new SqliteProjectStore(db, clock, json);
+        this.notifications = new SqliteNotificationOutbox(db, clock);
         this.legacy = new LegacyImporter(db, sessions, events, json, ids, clock, slotCount);
     }
 
@@ -123,6 +131,14 @@ public final class SqliteStores implements AutoCloseable {
 
     public EventStore events() {
         return events;
+    }
+
+    public ProjectStore projects() {
+        return projects;
+    }
+
+    public NotificationOutbox notifications() {
+        return notifications;
     }
 
     public StartQueue queue() {

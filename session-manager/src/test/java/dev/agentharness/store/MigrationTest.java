@@ -125,6 +125,35 @@ class MigrationTest {
     }
 
     @Test
+    void anUpgradedDatabaseFilesItsSessionsUnderTheirCwdAsProjects() throws Exception {
+        fixture();
+        try (SqliteStores stores = TestStores.open(dir, clock)) {
+            List<Session> all = stores.sessions().list(dev.agentharness.core.SessionQuery.ALL);
+            assertEquals(3, all.size());
+            for (Session s : all) {
+                assertEquals(s.cwd(), s.spec().project(), "V4 files older sessions under their cwd");
+                assertEquals(List.of(), s.spec().notifySinks());
+            }
+            var summaries = stores.projects().summaries();
+            assertEquals(all.stream().map(Session::cwd).distinct().sorted().toList(),
+                    summaries.stream().map(p -> p.project().dir()).sorted().toList());
+            var api = summaries.stream().filter(p -> p.project().dir().equals("/work/api")).findFirst().orElseThrow();
+            long apiSessions = all.stream().filter(s -> s.cwd().equals("/work/api")).count();
+            assertEquals(apiSessions, api.total());
+            assertTrue(api.count(SessionStatus.COMPLETED) >= 1, "A completed in /work/api");
+            Session newest = all.stream().filter(s -> s.cwd().equals("/work/api")).findFirst().orElseThrow();
+            assertEquals(newest.id(), api.lastSession().id());
+            assertEquals(newest.createdAt(), api.project().lastRunAt());
+
+            Session fresh = stores.sessions().claimSlot(TestStores.spec().toBuilder().project("/work/api").build());
+            assertEquals(fresh.createdAt(), stores.projects().get("/work/api").orElseThrow().lastRunAt(),
+                    "the trigger files new sessions in an upgraded database too");
+            assertEquals(1, stores.notifications().record(fresh.id(), dev.agentharness.core.notify.NotificationEvent.STARTED,
+                    List.of("cmd:/bin/true"), "{}").size());
+        }
+    }
+
+    @Test
     void theSchemaListsExactlyTheStatusesOfTheCode() {
         try (SqliteStores stores = TestStores.open(dir, clock)) {
             String ddl = stores.database().queryColumn("SELECT sql FROM sqlite_master WHERE name = 'sessions'").get(0);

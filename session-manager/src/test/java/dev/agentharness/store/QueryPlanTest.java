@@ -36,7 +36,9 @@ class QueryPlanTest {
             Pattern.compile("^SELECT .* FROM sessions ORDER BY created_at DESC, id DESC.*"), // list(ALL)
             Pattern.compile("^SELECT .* FROM runs ORDER BY started_at DESC, id DESC LIMIT \\?$"), // listRuns
             Pattern.compile("^SELECT .* FROM start_queue ORDER BY id.*"), // the queue, FIFO
-            Pattern.compile("^SELECT .* FROM session_events ORDER BY id DESC LIMIT \\?$")); // recent(n): newest n by rowid
+            Pattern.compile("^SELECT .* FROM session_events ORDER BY id DESC LIMIT \\?$"), // recent(n): newest n by rowid
+            Pattern.compile("^SELECT project, status, COUNT\\(\\*\\) AS n FROM sessions .*GROUP BY project, status$"), // projects dashboard
+            Pattern.compile("^SELECT .* OVER \\(PARTITION BY project .*")); // each project's newest session
 
     @TempDir
     Path dir;
@@ -150,6 +152,18 @@ class QueryPlanTest {
         stores.queue().get(q.id());
         stores.queue().remove(q.id());
         sessions.stats();
+        sessions.stats("/work/project");
+        sessions.list(SessionQuery.ALL.withProject("/work/project").withLimit(5));
+        stores.projects().setDefaults("/work/project", new dev.agentharness.core.ProjectDefaults(List.of("claude"), null, null, false));
+        stores.projects().get("/work/project");
+        stores.projects().summaries();
+        var outbox = stores.notifications();
+        long n = outbox.record(null, dev.agentharness.core.notify.NotificationEvent.STARTED, List.of("cmd:/bin/true"), "{}").get(0).id();
+        outbox.due(clock.instant(), 10);
+        outbox.nextDue();
+        outbox.failed(n, clock.instant(), "x");
+        outbox.delivered(n, "ok");
+        outbox.prune(clock.instant());
         sessions.update(a.id(), s -> s.toBuilder().status(SessionStatus.COMPLETED).build());
         sessions.purge(new PurgeCriteria(Set.of(), null, true, true));
         sessions.purge(new PurgeCriteria(Set.of(SessionStatus.COMPLETED), clock.instant().plusSeconds(1), false, false));

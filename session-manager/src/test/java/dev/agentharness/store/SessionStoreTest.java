@@ -72,7 +72,7 @@ class SessionStoreTest {
         SessionSpec spec = new SessionSpec("builder", List.of("claude", "-p", "it's \"quoted\""), "/w/api",
                 Map.of("TOKEN", "s3cret", "PATH", "/bin"), null, "RUN1", Duration.ofMinutes(30), Duration.ofSeconds(90),
                 RestartPolicy.onFailure(2), "01PREVIOUS", 1, Map.of("model", "opus", "cost", 1.25, "turns", 7, "tags", List.of("a", "b")),
-                new TerminalSize(100, 30), true);
+                new TerminalSize(100, 30), true, "/w", List.of("cmd:/usr/local/bin/notify-me"));
         clock.set(Instant.parse("2025-01-01T10:00:00.123456789Z"));
         Session s = sessions.claimSlot(spec);
         assertEquals(1, s.slot());

@@ -25,7 +25,7 @@ class StartQueueTest {
     void enqueueKeepsTheWholeSpecIncludingEnvironment() {
         SessionSpec spec = new SessionSpec("queued", List.of("aider", "--yes"), "/w", Map.of("OPENAI_API_KEY", "sk-1"), 2, "RUN",
                 Duration.ofHours(1), null, RestartPolicy.onFailure(3), "01JPREV", 2, Map.of("model", "gpt", "budget", 2.5),
-                new TerminalSize(80, 24), false);
+                new TerminalSize(80, 24), false, "/w", List.of("https://hooks.example/T0K3N?x=1"));
         try (SqliteStores stores = TestStores.open(dir, clock)) {
             QueuedStart q = stores.queue().enqueue(spec);
             assertEquals(spec, q.spec());

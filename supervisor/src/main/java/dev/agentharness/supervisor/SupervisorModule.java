@@ -2,6 +2,7 @@ package dev.agentharness.supervisor;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.multibindings.Multibinder;
 import dev.agentharness.store.HarnessHome;
 import dev.agentharness.supervisor.internal.ProcessSupervisor;
 import dev.agentharness.supervisor.internal.process.LibC;
@@ -40,6 +41,8 @@ public final class SupervisorModule extends AbstractModule {
         }
         bind(Supervisor.class).to(ProcessSupervisor.class);
         bind(ProcessGroupSignaller.class).to(LibcProcessGroupSignaller.class);
+        // Declared here so that the set exists with no observers; other modules add theirs.
+        Multibinder.newSetBinder(binder(), SessionObserver.class);
     }
 
     @Provides

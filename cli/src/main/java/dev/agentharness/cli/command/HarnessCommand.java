@@ -63,6 +63,8 @@ public final class HarnessCommand implements Callable<Integer> {
         m.put("restart", RestartCommand.class);
         m.put("runs", RunsCommand.class);
         m.put("stats", StatsCommand.class);
+        m.put("projects", ProjectsCommand.class);
+        m.put("notify", NotifyCommand.class);
         m.put("purge", PurgeCommand.class);
         m.put("import-legacy", ImportLegacyCommand.class);
         m.put("recover", RecoverCommand.class);

@@ -41,6 +41,10 @@ public final class PsCommand implements Callable<Integer> {
             description = "At most N sessions (0, the default, for no limit).")
     int limit;
 
+    @Option(names = "--project", paramLabel = "DIR",
+            description = "Only sessions of this project (DIR or the git work tree that holds it).")
+    String project;
+
     @Mixin
     JsonOption json;
 
@@ -53,13 +57,17 @@ public final class PsCommand implements Callable<Integer> {
         Instant now = ctx.env().clock().instant();
         List<Session> sessions;
         int queued;
+        String dir = project == null ? null : ProjectOption.resolve(project, ctx.env().cwd());
         try (SqliteStores stores = ctx.openStores()) {
             if (!statuses.isEmpty()) {
-                sessions = stores.sessions().list(SessionQuery.byStatus(EnumSet.copyOf(statuses)).withLimit(limit));
+                sessions = stores.sessions().list(SessionQuery.byStatus(EnumSet.copyOf(statuses)).withLimit(limit).withProject(dir));
             } else if (all) {
-                sessions = stores.sessions().list(SessionQuery.ALL.withLimit(limit));
+                sessions = stores.sessions().list(SessionQuery.ALL.withLimit(limit).withProject(dir));
             } else {
                 sessions = stores.sessions().listActive();
+                if (dir != null) {
+                    sessions = sessions.stream().filter(s -> dir.equals(s.spec().project())).toList();
+                }
                 if (limit > 0 && sessions.size() > limit) {
                     sessions = sessions.subList(0, limit);
                 }

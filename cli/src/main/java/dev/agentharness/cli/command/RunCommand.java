@@ -40,7 +40,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var spec = options.toSpec(ctx.env().cwd());
+        var spec = options.toSpec(ctx.env().cwd(), dir -> {
+            try (var stores = ctx.openStores()) {
+                return stores.projects().get(dir);
+            }
+        });
         AtomicReference<String> label = new AtomicReference<>();
         Signals.on("INT", () -> detach(label.get()));
         SessionStarter.Started s;

@@ -26,7 +26,11 @@ public final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var spec = options.toSpec(ctx.env().cwd());
+        var spec = options.toSpec(ctx.env().cwd(), dir -> {
+            try (var stores = ctx.openStores()) {
+                return stores.projects().get(dir);
+            }
+        });
         SessionStarter.Started s;
         SessionView view = null;
         try (ControlClient client = ctx.daemonOrLaunch()) {

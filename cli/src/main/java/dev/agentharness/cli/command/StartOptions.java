@@ -1,15 +1,21 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.Project;
+import dev.agentharness.core.ProjectDirs;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
+import dev.agentharness.supervisor.notify.SinkAddress;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,11 +57,25 @@ public final class StartOptions {
     @Option(names = "--run", paramLabel = "RUN", description = "Attach the session to this run (default: the active run, if any).")
     String run;
 
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The agent's command and its arguments, after --.")
-    List<String> command;
+    @Option(names = "--notify", paramLabel = "SINK",
+            description = "Also notify this sink of the session's lifecycle events (repeatable): cmd:PROGRAM (the JSON on its stdin) or an http(s):// webhook URL.")
+    List<String> notify = new ArrayList<>();
 
-    /** The spec to send, with the working directory made absolute against the caller's. */
-    SessionSpec toSpec(Path callerCwd) {
+    @Parameters(arity = "0..*", paramLabel = "CMD",
+            description = "The agent's command and its arguments, after --. Without one, the project's defaults (harness projects set).")
+    List<String> command = new ArrayList<>();
+
+    /** Finds a project's stored defaults; opened only for a bare start. */
+    @FunctionalInterface
+    interface ProjectLookup {
+        Optional<Project> find(String dir);
+    }
+
+    /**
+     * The spec to send, with the working directory made absolute against the caller's and filed
+     * under its project. Without a command, the project's defaults supply it.
+     */
+    SessionSpec toSpec(Path callerCwd, ProjectLookup projects) {
         if (name != null && name.isBlank()) {
             throw new UsageException("--name must not be blank");
         }
@@ -73,8 +93,29 @@ public final class StartOptions {
                 throw new UsageException("invalid environment variable name '" + key + "'");
             }
         }
-        if (command.get(0).isEmpty()) {
+        String project = ProjectDirs.projectOf(dir.toString());
+        List<String> argv = command;
+        Project defaults = null;
+        if (argv.isEmpty()) {
+            defaults = projects.find(project).filter(Project::hasDefaults).orElseThrow(() -> new UsageException(
+                    "no command given, and project " + project + " has no default command"
+                            + " (harness projects set " + project + " --command '...')"));
+            argv = new ArrayList<>(defaults.command());
+            if (defaults.prompt() != null) {
+                // Every agent CLI we know takes its prompt as the last argument; an agent profile that
+                // reads it from stdin instead is for the agent-awareness work to add here.
+                argv.add(defaults.prompt());
+            }
+        }
+        if (argv.get(0).isEmpty()) {
             throw new UsageException("the command's program must not be empty");
+        }
+        for (String sink : notify) {
+            try {
+                SinkAddress.parse(sink);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--notify: " + e.getMessage());
+            }
         }
         RestartPolicy policy;
         if (restart == RestartPolicy.Mode.NO && maxRestarts != null) {
@@ -85,8 +126,13 @@ public final class StartOptions {
         } else {
             policy = RestartPolicy.NO;
         }
-        return SessionSpec.builder(command, dir.toString())
+        Map<String, Object> metadata = defaults != null && defaults.agent() != null ? Map.of("agent", defaults.agent()) : Map.of();
+        return SessionSpec.builder(argv, dir.toString())
                 .name(name == null ? null : name.strip())
+                .project(project)
+                .notifySinks(notify)
+                .metadata(metadata)
+                .terminal(defaults != null && defaults.tty() ? TerminalSize.DEFAULT : null)
                 .env(env)
                 .requestedSlot(slot)
                 .runId(run)

@@ -10,10 +10,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "stats", description = "Totals over every stored session: by status, success rate, average duration, bytes captured.")
+@Command(name = "stats", description = "Totals over every stored session (or one project's): by status, success rate, average duration, bytes captured.")
 public final class StatsCommand implements Callable<Integer> {
     private final CommandContext ctx;
+
+    @Option(names = "--project", paramLabel = "DIR",
+            description = "Only sessions of this project (DIR or the git work tree that holds it).")
+    String project;
 
     @Mixin
     JsonOption json;
@@ -26,7 +31,7 @@ public final class StatsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SessionStats stats;
         try (SqliteStores stores = ctx.openStores()) {
-            stats = stores.sessions().stats();
+            stats = stores.sessions().stats(project == null ? null : ProjectOption.resolve(project, ctx.env().cwd()));
         }
         PrintWriter out = ctx.env().out();
         StatsView view = StatsView.of(stats);

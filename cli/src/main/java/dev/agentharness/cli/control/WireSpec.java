@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentharness.core.DurationFormat;
+import dev.agentharness.core.ProjectDirs;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.TerminalSize;
+import dev.agentharness.supervisor.notify.SinkAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +20,8 @@ import java.util.function.Supplier;
  * A start request's {@code spec} object, both ways:
  * {@code {"name":"a","command":["sh","-c","…"],"cwd":"/abs","env":{"K":"V"},"slot":2,"runId":"…",
  * "maxRuntime":"2h","stallTimeout":"5m","restart":"on-failure","maxRestarts":3,"metadata":{…},
- * "tty":true,"size":"120x40","interactive":true}}.
+ * "tty":true,"size":"120x40","interactive":true,"project":"/abs","notify":["cmd:/bin/x","https://…"]}}.
+ * A spec without {@code project} is filed under the project of its cwd ({@link ProjectDirs}).
  * Only command and cwd are required; durations use {@link DurationFormat}. Environment values
  * travel only over the 0600 socket and are never logged or echoed back.
  */
@@ -68,6 +71,13 @@ public final class WireSpec {
         if (spec.interactive()) {
             n.put("interactive", true);
         }
+        if (spec.project() != null) {
+            n.put("project", spec.project());
+        }
+        if (!spec.notifySinks().isEmpty()) {
+            ArrayNode notify = n.putArray("notify");
+            spec.notifySinks().forEach(notify::add);
+        }
         return n;
     }
 
@@ -107,6 +117,11 @@ public final class WireSpec {
         Map<String, Object> metadata = metadata(n.get("metadata"), mapper);
         TerminalSize terminal = terminal(n);
         boolean interactive = JsonFields.optionalBoolean(n, "interactive");
+        String project = JsonFields.optionalText(n, "project");
+        if (project != null && !project.startsWith("/")) {
+            throw new IllegalArgumentException("project must be an absolute path, not '" + project + "'");
+        }
+        List<String> notify = notify(n.get("notify"));
         return SessionSpec.builder(command, cwd)
                 .name(name == null ? null : name.strip())
                 .env(env)
@@ -118,7 +133,27 @@ public final class WireSpec {
                 .metadata(metadata)
                 .terminal(terminal)
                 .interactive(interactive)
+                .project(project != null ? project : ProjectDirs.projectOf(cwd))
+                .notifySinks(notify)
                 .build();
+    }
+
+    /** Sink addresses, each checked; the error never repeats a URL whole. */
+    private static List<String> notify(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new BadRequestException("field 'notify' must be an array of strings");
+        }
+        List<String> sinks = new ArrayList<>();
+        for (JsonNode sink : node) {
+            if (!sink.isTextual()) {
+                throw new BadRequestException("field 'notify' must be an array of strings");
+            }
+            sinks.add(SinkAddress.parse(sink.asText()).raw());
+        }
+        return sinks;
     }
 
     /** {@code "tty":true} with an optional {@code "size"}: a terminal session, 120x40 unless sized. */

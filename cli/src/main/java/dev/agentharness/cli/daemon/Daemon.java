@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements DaemonControl {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(5);
+    private static final java.time.Duration NOTIFY_DRAIN = java.time.Duration.ofSeconds(3);
 
     private final HarnessHome home;
     private final SupervisorConfig config;
@@ -56,6 +57,8 @@ public final class Daemon implements DaemonControl {
         var supervisor = wiring.supervisor();
         startupReport = Reports.view(supervisor.start());
         logReport(startupReport);
+        // After reconciling, so that the crashes it found are announced along with what a previous daemon left pending.
+        wiring.notifications().start();
         ControlServer server = null;
         try {
             // We hold the supervisor lock and nobody answered: any socket file left is stale.
@@ -73,6 +76,8 @@ public final class Daemon implements DaemonControl {
                 server.stopAccepting();
             }
             supervisor.shutdown(config.stopGrace());
+            // The agents' `stopped` notifications get a moment to go out; what does not stays in the outbox.
+            wiring.notifications().close(NOTIFY_DRAIN);
             if (server != null) {
                 // Requests in flight (a stop, the shutdown request itself) still get their answers.
                 server.close(DRAIN);

@@ -5,20 +5,29 @@ import dev.agentharness.store.HarnessHome;
 import dev.agentharness.store.SessionManagerModule;
 import dev.agentharness.supervisor.SupervisorConfig;
 import dev.agentharness.supervisor.SupervisorModule;
+import dev.agentharness.supervisor.notify.NotifyModule;
+import dev.agentharness.supervisor.notify.NotifySettings;
+import dev.agentharness.cli.Version;
 import java.time.Clock;
 
 /**
- * The daemon's whole object graph: the system clock, the SQLite stores of one home and the
- * supervisor over them. Only the daemon (and {@code harness recover} without one) builds it;
+ * The daemon's whole object graph: the system clock, the SQLite stores of one home, the
+ * supervisor over them and its lifecycle notifications. Only the daemon (and {@code harness recover} without one) builds it;
  * read-only commands never load Guice.
  */
 public final class HarnessModule extends AbstractModule {
     private final HarnessHome home;
     private final SupervisorConfig config;
+    private final NotifySettings notify;
 
     public HarnessModule(HarnessHome home, SupervisorConfig config) {
+        this(home, config, NotifySettings.defaults());
+    }
+
+    public HarnessModule(HarnessHome home, SupervisorConfig config, NotifySettings notify) {
         this.home = home;
         this.config = config;
+        this.notify = notify;
     }
 
     @Override
@@ -27,5 +36,6 @@ public final class HarnessModule extends AbstractModule {
         install(new SessionManagerModule(home));
         // Also binds the home, whose daemon.lock the supervisor holds.
         install(new SupervisorModule(config, home));
+        install(new NotifyModule(notify, "agent-harness/" + Version.current()));
     }
 }

@@ -11,10 +11,15 @@ import dev.agentharness.store.HarnessHome;
 import dev.agentharness.store.SqliteStores;
 import dev.agentharness.supervisor.Supervisor;
 import dev.agentharness.supervisor.SupervisorConfig;
+import dev.agentharness.supervisor.notify.NotificationDispatcher;
 import java.util.Collection;
 
-/** A supervisor with the stores it runs on, built by Guice from {@link HarnessModule}. */
-public record SupervisorWiring(Supervisor supervisor, SqliteStores stores) implements AutoCloseable {
+/**
+ * A supervisor with the stores it runs on and the notification dispatcher (which only the daemon
+ * starts), built by Guice from {@link HarnessModule}.
+ */
+public record SupervisorWiring(Supervisor supervisor, SqliteStores stores, NotificationDispatcher notifications)
+        implements AutoCloseable {
 
     /**
      * @throws HarnessException the user-facing error (a database that cannot be used, a home that is
@@ -25,7 +30,8 @@ public record SupervisorWiring(Supervisor supervisor, SqliteStores stores) imple
         Injector injector;
         try {
             injector = Guice.createInjector(Stage.PRODUCTION, new HarnessModule(home, config));
-            return new SupervisorWiring(injector.getInstance(Supervisor.class), injector.getInstance(SqliteStores.class));
+            return new SupervisorWiring(injector.getInstance(Supervisor.class), injector.getInstance(SqliteStores.class),
+                    injector.getInstance(NotificationDispatcher.class));
         } catch (CreationException e) {
             throw userFacing(e.getErrorMessages(), e);
         } catch (ProvisionException e) {
@@ -44,9 +50,10 @@ public record SupervisorWiring(Supervisor supervisor, SqliteStores stores) imple
         return wrapper;
     }
 
-    /** Closes the stores; the supervisor must have been shut down first. */
+    /** Closes the dispatcher (if it was started) and the stores; the supervisor must have been shut down first. */
     @Override
     public void close() {
+        notifications.close();
         stores.close();
     }
 }

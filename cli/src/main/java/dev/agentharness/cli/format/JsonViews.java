@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.agentharness.core.DurationFormat;
+import dev.agentharness.core.Project;
+import dev.agentharness.core.ProjectSummary;
+import dev.agentharness.supervisor.notify.SinkAddress;
 import dev.agentharness.core.LegacyImportReport;
 import dev.agentharness.core.PurgeResult;
 import dev.agentharness.core.Run;
@@ -62,6 +65,8 @@ public final class JsonViews {
             long bytes,
             long chunks,
             Map<String, Object> metadata,
+            String project,
+            List<String> notifySinks,
             @JsonInclude(JsonInclude.Include.NON_NULL) List<EventView> events) {
 
         public static SessionView of(Session s, Instant now) {
@@ -80,7 +85,8 @@ public final class JsonViews {
                     spec.restartPolicy().mode().wireName(), restarts ? spec.restartPolicy().maxRestarts() : null,
                     text(s.createdAt()), text(s.startedAt()), text(s.endedAt()), text(s.lastActivityAt()),
                     text(s.stalledSince()), s.escalationLevel(), runtime == null ? null : runtime.toMillis(),
-                    s.outputBytes(), s.outputChunks(), spec.metadata(),
+                    s.outputBytes(), s.outputChunks(), spec.metadata(), spec.project(),
+                    spec.notifySinks().stream().map(SinkAddress::mask).toList(),
                     events == null ? null : events.stream().map(EventView::of).toList());
         }
 
@@ -116,6 +122,35 @@ public final class JsonViews {
             Duration avg = s.averageDuration() == null ? Duration.ZERO : s.averageDuration();
             return new StatsView(s.total(), byStatus, s.successRate(), avg.toMillis(), Human.duration(avg),
                     s.bytesCaptured(), s.chunksCaptured());
+        }
+    }
+
+    /**
+     * A row of {@code harness projects --json}. {@code byStatus} always has the four terminal counts
+     * the seed's dashboard shows (completed, failed, crashed, stopped), zeros included, plus any
+     * other status that has sessions; {@code costUsd} is null while sessions record no costs.
+     */
+    public record ProjectView(String dir, List<String> command, String prompt, String agent, boolean tty,
+                              String createdAt, String updatedAt, String lastRunAt, LastSessionView lastSession,
+                              long sessions, Map<String, Long> byStatus, Double costUsd) {
+        public static ProjectView of(ProjectSummary p) {
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            for (SessionStatus s : List.of(SessionStatus.COMPLETED, SessionStatus.FAILED, SessionStatus.CRASHED, SessionStatus.STOPPED)) {
+                byStatus.put(s.wireName(), p.count(s));
+            }
+            p.byStatus().forEach((status, n) -> byStatus.putIfAbsent(status.wireName(), n));
+            Project d = p.project();
+            Session last = p.lastSession();
+            return new ProjectView(d.dir(), d.command(), d.prompt(), d.agent(), d.tty(), text(d.createdAt()),
+                    text(d.updatedAt()), text(d.lastRunAt()), last == null ? null : LastSessionView.of(last), p.total(),
+                    byStatus, p.costUsd());
+        }
+    }
+
+    public record LastSessionView(String id, String name, String status, Integer exitCode, String createdAt, String endedAt) {
+        static LastSessionView of(Session s) {
+            return new LastSessionView(s.id(), s.name(), s.status().wireName(), s.exitCode(), text(s.createdAt()),
+                    text(s.endedAt()));
         }
     }
 

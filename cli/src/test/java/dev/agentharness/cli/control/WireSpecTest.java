@@ -25,7 +25,7 @@ class WireSpecTest {
     void roundTripsEveryField() {
         SessionSpec spec = new SessionSpec("build", List.of("sh", "-c", "echo 'hi there'"), "/tmp", Map.of("K", "secret"), 2, "RUN1",
                 Duration.ofMinutes(5), Duration.ofMillis(1500), RestartPolicy.onFailure(3), null, 0, Map.of("model", "x"),
-                new TerminalSize(132, 50), true);
+                new TerminalSize(132, 50), true, "/", List.of("cmd:/bin/true", "http://127.0.0.1:9/h"));
         SessionSpec back = WireSpec.fromJson(WireSpec.toJson(spec, () -> mapper), mapper);
         assertEquals(spec.name(), back.name());
         assertEquals(spec.command(), back.command());

@@ -77,4 +77,7 @@ public interface SessionStore {
     PurgeResult purge(PurgeCriteria criteria);
 
     SessionStats stats();
+
+    /** The same totals over the sessions of one project; null for all. */
+    SessionStats stats(String project);
 }

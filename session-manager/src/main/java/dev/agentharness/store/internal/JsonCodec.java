@@ -140,6 +140,7 @@ public final class JsonCodec {
         out.put("requestedSlot", spec.requestedSlot());
         out.put("runId", spec.runId());
         out.put("restartOf", spec.restartOf());
+        out.put("project", spec.project());
         return out;
     }
 
@@ -163,6 +164,8 @@ public final class JsonCodec {
             n.put("terminal", spec.terminal().toString());
         }
         n.put("interactive", spec.interactive());
+        n.put("project", spec.project());
+        n.set("notify", mapper.valueToTree(spec.notifySinks()));
         return write(n);
     }
 
@@ -183,6 +186,8 @@ public final class JsonCodec {
                     .metadata(n.hasNonNull("metadata") ? mapper.convertValue(n.get("metadata"), OBJECT_MAP) : Map.of())
                     .terminal(n.hasNonNull("terminal") ? TerminalSize.parse(n.get("terminal").asText()) : null)
                     .interactive(n.path("interactive").asBoolean(false))
+                    .project(text(n, "project"))
+                    .notifySinks(n.hasNonNull("notify") ? mapper.convertValue(n.get("notify"), STRING_LIST) : List.of())
                     .build();
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new StoreException("the database holds a malformed queued start: " + SqlErrors.oneLine(e.getMessage()), e);

@@ -203,6 +203,8 @@ public final class LegacyImporter {
                 .name(agentName)
                 .runId(text(index, n, "runId"))
                 .metadata(legacyMetadata(n, "000"))
+                // Filed under its cwd, as the V4 migration files older rows: where it ran, then.
+                .project(cwd)
                 .build();
         Instant created = firstNonNull(startedAt, lastActivity, now);
         Session session = new Session(ids.newId(), spec, null, status, integer(where, n, "pid"), null, null, reason,
@@ -245,7 +247,7 @@ public final class LegacyImporter {
         Instant endedAt = firstNonNull(time(where, n, "ended_at"), time(where, n, "endedAt"));
         Instant createdAt = firstNonNull(time(where, n, "created_at"), time(where, n, "createdAt"));
         Instant updatedAt = firstNonNull(time(where, n, "updated_at"), time(where, n, "updatedAt"));
-        SessionSpec spec = SessionSpec.builder(command, cwd).metadata(legacyMetadata(n, "003")).build();
+        SessionSpec spec = SessionSpec.builder(command, cwd).metadata(legacyMetadata(n, "003")).project(cwd).build();
         Session session = new Session(ids.newId(), spec, slot, status, integer(where, n, "pid"), null, null, reason,
                 firstNonNull(createdAt, startedAt, now), startedAt, firstNonNull(endedAt, updatedAt, startedAt, now),
                 null, null, 0, 0, 0);

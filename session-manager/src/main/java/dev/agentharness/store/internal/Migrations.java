@@ -204,7 +204,68 @@ public final class Migrations {
             "ALTER TABLE sessions ADD COLUMN terminal_rows INTEGER CHECK (terminal_rows BETWEEN 1 AND 10000)",
             "ALTER TABLE sessions ADD COLUMN interactive INTEGER NOT NULL DEFAULT 0 CHECK (interactive IN (0, 1))"));
 
-    public static final List<Step> STEPS = List.of(V1, V2, V3);
+    /**
+     * V4: projects (seed 002) and the notification outbox (seed 004).
+     *
+     * <p>Existing sessions get {@code project = working_dir}. The CLI files a new session under the
+     * root of its git work tree, which SQL cannot find; a one-time Java backfill could, but it would
+     * stamp old history with the filesystem as it is at upgrade time (a repository cloned, moved or
+     * deleted since), and it would have to run outside the step's transaction, so a crash could leave
+     * the schema upgraded and the rows half filed. The cwd is what was true when they ran.
+     *
+     * <p>A trigger keeps {@code projects} in step with {@code sessions}: every writer (daemon, an
+     * in-process {@code recover}, an import) files a session's directory without knowing about it.
+     * Pending notifications are indexed by when they are due; delivered and abandoned rows have no
+     * due time, so the index holds only the pending few.
+     */
+    private static final Step V4 = new Step(4, "projects and the notification outbox", false, List.of(
+            "ALTER TABLE sessions ADD COLUMN project TEXT",
+            "ALTER TABLE sessions ADD COLUMN notify TEXT NOT NULL DEFAULT '[]'"
+                    + " CONSTRAINT notify_is_array CHECK (json_valid(notify) AND json_type(notify) = 'array')",
+            "UPDATE sessions SET project = working_dir",
+            "CREATE INDEX sessions_project ON sessions (project, created_at)",
+            """
+            CREATE TABLE projects (
+                dir         TEXT PRIMARY KEY NOT NULL,
+                command     TEXT CONSTRAINT command_is_argv
+                            CHECK (command IS NULL OR (json_valid(command) AND json_type(command) = 'array'
+                                                       AND json_array_length(command) > 0)),
+                prompt      TEXT,
+                agent       TEXT,
+                tty         INTEGER NOT NULL DEFAULT 0 CHECK (tty IN (0, 1)),
+                created_at  TEXT NOT NULL,
+                updated_at  TEXT NOT NULL,
+                last_run_at TEXT
+            )""",
+            """
+            INSERT INTO projects (dir, created_at, updated_at, last_run_at)
+            SELECT project, MIN(created_at), MIN(created_at), MAX(created_at) FROM sessions GROUP BY project""",
+            """
+            CREATE TRIGGER sessions_file_project AFTER INSERT ON sessions WHEN NEW.project IS NOT NULL
+            BEGIN
+                INSERT INTO projects (dir, created_at, updated_at, last_run_at)
+                VALUES (NEW.project, NEW.created_at, NEW.created_at, NEW.created_at)
+                ON CONFLICT (dir) DO UPDATE SET last_run_at = MAX(COALESCE(last_run_at, ''), excluded.last_run_at);
+            END""",
+            // AUTOINCREMENT: ids order deliveries and are never reused after a prune.
+            """
+            CREATE TABLE notifications (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                session_id      TEXT,
+                event           TEXT NOT NULL,
+                sink            TEXT NOT NULL,
+                payload         TEXT NOT NULL CHECK (json_valid(payload)),
+                created_at      TEXT NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at TEXT,
+                delivered_at    TEXT,
+                answer          TEXT,
+                last_error      TEXT,
+                CONSTRAINT delivered_is_not_due CHECK (delivered_at IS NULL OR next_attempt_at IS NULL)
+            )""",
+            "CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE next_attempt_at IS NOT NULL"));
+
+    public static final List<Step> STEPS = List.of(V1, V2, V3, V4);
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();
 
     private Migrations() {

@@ -19,21 +19,21 @@ final class SessionRows {
     static final String COLUMNS = "id, name, slot, requested_slot, status, working_dir, current_command, command, env, run_id,"
             + " pid, pid_start_time, exit_code, reason, created_at, started_at, ended_at, updated_at, last_activity_at,"
             + " stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
-            + " restart_policy, max_restarts, metadata, output_bytes, output_chunks, terminal_cols, terminal_rows, interactive";
+            + " restart_policy, max_restarts, metadata, output_bytes, output_chunks, terminal_cols, terminal_rows, interactive, project, notify";
 
     /** Every column a caller may set; the output counters and legacy_id belong to the store. */
     static final String INSERT = "INSERT INTO sessions (id, name, slot, requested_slot, status, working_dir, current_command,"
             + " command, env, run_id, pid, pid_start_time, exit_code, reason, created_at, started_at, ended_at, updated_at,"
             + " last_activity_at, stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
-            + " restart_policy, max_restarts, metadata, terminal_cols, terminal_rows, interactive, legacy_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " restart_policy, max_restarts, metadata, terminal_cols, terminal_rows, interactive, project, notify, legacy_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     static final String UPDATE = "UPDATE sessions SET name = ?, slot = ?, requested_slot = ?, status = ?, working_dir = ?,"
             + " current_command = ?, command = ?, env = ?, run_id = ?, pid = ?, pid_start_time = ?, exit_code = ?, reason = ?,"
             + " created_at = ?, started_at = ?, ended_at = ?, updated_at = ?, last_activity_at = ?, stalled_since = ?,"
             + " escalation_level = ?, restart_of = ?, restart_count = ?, max_runtime_ms = ?, stall_timeout_ms = ?,"
-            + " restart_policy = ?, max_restarts = ?, metadata = ?, terminal_cols = ?, terminal_rows = ?, interactive = ?"
-            + " WHERE id = ?";
+            + " restart_policy = ?, max_restarts = ?, metadata = ?, terminal_cols = ?, terminal_rows = ?, interactive = ?,"
+            + " project = ?, notify = ? WHERE id = ?";
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./=:,@%+-]+");
 
@@ -58,6 +58,8 @@ final class SessionRows {
                 .metadata(json.readObjectMap(rs.getString("metadata")))
                 .terminal(terminal(Sql.getInteger(rs, "terminal_cols"), Sql.getInteger(rs, "terminal_rows")))
                 .interactive(rs.getInt("interactive") != 0)
+                .project(rs.getString("project"))
+                .notifySinks(json.readStringList(rs.getString("notify")))
                 .build();
         return new Session(
                 rs.getString("id"),
@@ -95,7 +97,7 @@ final class SessionRows {
         Sql.bind(ps, values);
     }
 
-    /** The columns from name to interactive, in the order of {@link #INSERT} and {@link #UPDATE}. */
+    /** The columns from name to notify, in the order of {@link #INSERT} and {@link #UPDATE}. */
     private Object[] fields(Session s, Instant now) {
         SessionSpec spec = s.spec();
         return new Object[] {
@@ -106,7 +108,7 @@ final class SessionRows {
             spec.restartOf(), spec.restartCount(), toMillis(spec.maxRuntime()), toMillis(spec.stallTimeout()),
             spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRestarts(), json.write(spec.metadata()),
             spec.terminal() == null ? null : spec.terminal().cols(), spec.terminal() == null ? null : spec.terminal().rows(),
-            spec.interactive() ? 1 : 0
+            spec.interactive() ? 1 : 0, spec.project(), json.write(spec.notifySinks())
         };
     }
 

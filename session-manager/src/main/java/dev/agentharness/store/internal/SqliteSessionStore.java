@@ -66,6 +66,7 @@ public final class SqliteSessionStore implements SessionStore {
             + " COALESCE(SUM(CASE WHEN started_at IS NOT NULL AND ended_at IS NOT NULL"
             + "   THEN unixepoch(ended_at, 'subsec') - unixepoch(started_at, 'subsec') END), 0) AS seconds"
             + " FROM sessions GROUP BY status";
+    private static final String STATS_OF_PROJECT = STATS.replace(" GROUP BY", " WHERE project = ? GROUP BY");
     private static final String EVENT_COUNT = "SELECT COUNT(*) FROM session_events WHERE session_id = ?";
     private static final String PURGE_ROW = "SELECT status, output_chunks FROM sessions WHERE id = ?";
     private static final String SLICE_BYTES = "SELECT COALESCE(SUM(bytes), 0) FROM session_outputs WHERE session_id = ? AND seq > ?";
@@ -242,6 +243,10 @@ public final class SqliteSessionStore implements SessionStore {
             where.add("run_id = ?");
             args.add(q.runId());
         }
+        if (q.project() != null) {
+            where.add("project = ?");
+            args.add(q.project());
+        }
         if (q.createdAfter() != null) {
             where.add("created_at >= ?");
             args.add(Times.format(q.createdAfter()));
@@ -382,6 +387,11 @@ public final class SqliteSessionStore implements SessionStore {
 
     @Override
     public SessionStats stats() {
+        return stats(null);
+    }
+
+    @Override
+    public SessionStats stats(String project) {
         return db.read(() -> {
             Map<SessionStatus, Long> byStatus = new EnumMap<>(SessionStatus.class);
             long total = 0;
@@ -390,7 +400,8 @@ public final class SqliteSessionStore implements SessionStore {
             long finished = 0;
             long timed = 0;
             double seconds = 0;
-            try (ResultSet rs = db.statement(STATS).executeQuery()) {
+            try (ResultSet rs = project == null ? db.statement(STATS).executeQuery()
+                    : Sql.bind(db.statement(STATS_OF_PROJECT), project).executeQuery()) {
                 while (rs.next()) {
                     SessionStatus status = SessionStatus.fromWireName(rs.getString("status"));
                     long n = rs.getLong("sessions");

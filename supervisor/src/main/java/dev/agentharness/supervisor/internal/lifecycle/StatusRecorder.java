@@ -1,6 +1,8 @@
 package dev.agentharness.supervisor.internal.lifecycle;
 
 import dev.agentharness.core.EventType;
+import dev.agentharness.core.SessionEvent;
+import dev.agentharness.supervisor.SessionObserver;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.core.store.EventStore;
@@ -10,29 +12,38 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one way the supervisor changes a session's status: the row (through the store's update,
  * which enforces {@code SessionTransitions}) and its events are written in one transaction, so the
- * history never disagrees with the row.
+ * history never disagrees with the row. Every {@link SessionObserver} hears of the change in the
+ * same transaction.
  */
 @Singleton
 public final class StatusRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusRecorder.class);
     private final SessionStore sessions;
     private final EventStore events;
     private final Transactor transactor;
     private final Clock clock;
+    private final Set<SessionObserver> observers;
 
     @Inject
-    public StatusRecorder(SessionStore sessions, EventStore events, Transactor transactor, Clock clock) {
+    public StatusRecorder(SessionStore sessions, EventStore events, Transactor transactor, Clock clock,
+            Set<SessionObserver> observers) {
         this.sessions = sessions;
         this.events = events;
         this.transactor = transactor;
         this.clock = clock;
+        this.observers = Set.copyOf(observers);
     }
 
     /**
@@ -57,14 +68,28 @@ public final class StatusRecorder {
                 }
                 return fields.apply(b).build();
             });
+            List<SessionEvent> recorded = new ArrayList<>();
             for (Event e : extra) {
-                events.append(id, e.type(), e.data());
+                recorded.add(events.append(id, e.type(), e.data()));
             }
             if (from[0] != to) {
-                events.append(id, EventType.STATUS_CHANGED, data("from", from[0].wireName(), "to", to.wireName(), "reason", reason));
+                recorded.add(events.append(id, EventType.STATUS_CHANGED,
+                        data("from", from[0].wireName(), "to", to.wireName(), "reason", reason)));
+                tell(new SessionObserver.StatusChange(updated, from[0], reason, recorded));
             }
             return updated;
         });
+    }
+
+    private void tell(SessionObserver.StatusChange change) {
+        for (SessionObserver o : observers) {
+            try {
+                o.statusChanged(change);
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed on a status change of session {}: {}", o.getClass().getSimpleName(),
+                        change.session().id(), e.toString());
+            }
+        }
     }
 
     public Session change(String id, SessionStatus to, String reason, UnaryOperator<Session.Builder> fields, Event... extra) {
