@@ -67,9 +67,10 @@ class HarnessCliTest {
     }
 
     @Test
-    void missingCommandIsAUsageError() {
-        assertUsageError(run("start", "--"), "CMD");
-        assertUsageError(run("run", "--"), "CMD");
+    void missingCommandIsAUsageErrorOutsideAConfiguredProject() {
+        // A bare start runs the project's defaults (harness projects set); this home has none.
+        assertUsageError(run("start", "--"), "no command given, and project ");
+        assertUsageError(run("run", "--"), "has no default command (harness projects set ");
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Splits a command given as one string ({@code projects set --command 'claude -p'}) into argv the
  * way a POSIX shell splits words: blanks separate, single quotes keep everything, double quotes keep
- * everything but {@code \"} and {@code \\}, a backslash outside quotes escapes the next character.
+ * everything but {@code \"}, {@code \\}, {@code \$} and {@code \`}, a backslash outside quotes escapes the next character.
  * Nothing is expanded ({@code $VAR}, globs, {@code ~} stay as written): the result runs as argv,
  * never through a shell.
  */
@@ -33,7 +33,7 @@ final class Words {
                 int j = i + 1;
                 for (; j < text.length() && text.charAt(j) != '"'; j++) {
                     char d = text.charAt(j);
-                    if (d == '\\' && j + 1 < text.length() && (text.charAt(j + 1) == '"' || text.charAt(j + 1) == '\\')) {
+                    if (d == '\\' && j + 1 < text.length() && "\"\\$`".indexOf(text.charAt(j + 1)) >= 0) {
                         d = text.charAt(++j);
                     }
                     word.append(d);

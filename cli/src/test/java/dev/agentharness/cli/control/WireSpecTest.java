@@ -39,6 +39,28 @@ class WireSpecTest {
         assertEquals(spec.stallTimeout(), back.stallTimeout());
         assertEquals(spec.restartPolicy(), back.restartPolicy());
         assertEquals(spec.metadata(), back.metadata());
+        assertEquals(spec.project(), back.project());
+        assertEquals(spec.notifySinks(), back.notifySinks());
+    }
+
+    @Test
+    void aSpecWithoutAProjectIsFiledUnderTheGitWorkTreeOfItsCwd(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Files.createDirectories(tmp.resolve("repo/.git"));
+        java.nio.file.Path sub = java.nio.file.Files.createDirectories(tmp.resolve("repo/src/main"));
+        SessionSpec inRepo = WireSpec.fromJson(json("{\"command\":[\"true\"],\"cwd\":\"" + sub + "\"}"), mapper);
+        assertEquals(tmp.resolve("repo").toString(), inRepo.project());
+        SessionSpec outside = WireSpec.fromJson(json("{\"command\":[\"true\"],\"cwd\":\"" + tmp + "\"}"), mapper);
+        assertEquals(tmp.toString(), outside.project(), "no work tree: the cwd itself");
+    }
+
+    @Test
+    void notificationSinksAreCheckedWithoutEchoingTheirSecrets() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> WireSpec.fromJson(json("{\"command\":[\"true\"],\"cwd\":\"/\",\"notify\":[\"gopher://h/topsecret99\"]}"), mapper));
+        org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("topsecret99"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(BadRequestException.class,
+                () -> WireSpec.fromJson(json("{\"command\":[\"true\"],\"cwd\":\"/\",\"notify\":\"cmd:/x\"}"), mapper));
     }
 
     @Test

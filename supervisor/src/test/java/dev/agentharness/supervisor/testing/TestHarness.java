@@ -48,17 +48,25 @@ public final class TestHarness implements AutoCloseable {
     public final Injector injector;
     public final Supervisor supervisor;
 
-    private TestHarness(Path dir, Clock clock, SupervisorConfig config) {
+    private TestHarness(Path dir, Clock clock, SupervisorConfig config, com.google.inject.Module... extra) {
         this.home = HarnessHome.at(dir);
         this.clock = clock;
         this.stores = SqliteStores.open(home.database(), clock, new UlidGenerator(clock), 3);
-        this.injector = Guice.createInjector(new SupervisorModule(config), storesModule(home, stores, clock));
+        java.util.List<com.google.inject.Module> modules = new java.util.ArrayList<>(
+                java.util.List.of(new SupervisorModule(config), storesModule(home, stores, clock)));
+        modules.addAll(java.util.List.of(extra));
+        this.injector = Guice.createInjector(modules);
         this.supervisor = injector.getInstance(Supervisor.class);
     }
 
     /** Opened but not started. */
     public static TestHarness open(Path dir, Clock clock, SupervisorConfig config) {
         return new TestHarness(dir, clock, config);
+    }
+
+    /** Opened but not started, with more modules (a {@code NotifyModule}). */
+    public static TestHarness open(Path dir, Clock clock, SupervisorConfig config, com.google.inject.Module... extra) {
+        return new TestHarness(dir, clock, config, extra);
     }
 
     public static TestHarness started(Path dir) {
@@ -93,6 +101,7 @@ public final class TestHarness implements AutoCloseable {
                 bind(RunStore.class).toInstance(stores.runs());
                 bind(StartQueue.class).toInstance(stores.queue());
                 bind(Transactor.class).toInstance(stores.transactor());
+                bind(dev.agentharness.core.store.NotificationOutbox.class).toInstance(stores.notifications());
             }
         };
     }
