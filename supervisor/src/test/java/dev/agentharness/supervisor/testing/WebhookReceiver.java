@@ -50,6 +50,10 @@ public final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/" + secret + "?token=" + secret;
     }
 
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     public void failNext(int n) {
         failNext.set(n);
     }
