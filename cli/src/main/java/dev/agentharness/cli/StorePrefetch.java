@@ -17,7 +17,7 @@ import java.util.concurrent.FutureTask;
  * error is still reported as one.
  */
 public final class StorePrefetch implements AutoCloseable {
-    private static final Set<String> READERS = Set.of("ps", "show", "tail", "wait", "runs", "stats");
+    private static final Set<String> READERS = Set.of("ps", "show", "tail", "wait", "runs", "stats", "projects");
 
     private final HarnessHome home;
     private final FutureTask<SqliteStores> opening;

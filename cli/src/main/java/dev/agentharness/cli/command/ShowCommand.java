@@ -4,6 +4,7 @@ import dev.agentharness.cli.format.Human;
 import dev.agentharness.cli.format.JsonViews.SessionView;
 import dev.agentharness.cli.lookup.SessionResolver;
 import dev.agentharness.core.DurationFormat;
+import dev.agentharness.supervisor.notify.SinkAddress;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionEvent;
 import dev.agentharness.store.SqliteStores;
@@ -67,6 +68,9 @@ public final class ShowCommand implements Callable<Integer> {
         field(out, "exit code", s.exitCode());
         field(out, "command", Human.command(s.command()));
         field(out, "cwd", s.cwd());
+        field(out, "project", spec.project() == null || spec.project().equals(s.cwd()) ? null : spec.project());
+        field(out, "notify", spec.notifySinks().isEmpty() ? null
+                : String.join(", ", spec.notifySinks().stream().map(SinkAddress::mask).toList()));
         field(out, "env", s.env().isEmpty() ? null : String.join(", ", s.env().keySet()) + " (values hidden)");
         field(out, "run", s.runId());
         field(out, "restart of", s.restartOf() == null ? null : s.restartOf() + " (restart " + spec.restartCount() + ")");

@@ -28,7 +28,7 @@ public final class NotificationPayloads {
         session.put("id", s.id());
         session.put("mode", mode(s));
         session.put("status", s.status().wireName());
-        session.put("task", String.join(" ", s.command()));
+        session.put("task", commandLine(s.command()));
         session.put("name", s.name());
         if (s.slot() == null) {
             session.putNull("slot");
@@ -77,6 +77,18 @@ public final class NotificationPayloads {
         }
         Path program = Path.of(s.command().get(0)).getFileName();
         return program == null ? s.command().get(0) : program.toString();
+    }
+
+    /** argv as one would type it: words that need it single-quoted, so that the task reads unambiguously. */
+    static String commandLine(java.util.List<String> argv) {
+        StringBuilder b = new StringBuilder();
+        for (String a : argv) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(!a.isEmpty() && a.matches("[A-Za-z0-9_./=:,@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return b.toString();
     }
 
     private static String format(Instant t) {
