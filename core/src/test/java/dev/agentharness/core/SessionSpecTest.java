@@ -24,6 +24,14 @@ class SessionSpecTest {
     }
 
     @Test
+    void toStringCountsNotificationSinksButNeverShowsThem() {
+        SessionSpec spec = SessionSpec.builder(List.of("claude"), "/tmp")
+                .notifySinks(List.of("https://hooks.example/T0/hook-secret-456")).build();
+        assertTrue(spec.toString().contains("notifySinks=1"), spec.toString());
+        assertFalse(spec.toString().contains("hook-secret-456"), spec.toString());
+    }
+
+    @Test
     void anEmptyCommandIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> SessionSpec.of(List.of(), "/tmp"));
     }

@@ -7,7 +7,6 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +40,15 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Sinks sinks;
     private final NotifySettings settings;
     private final Clock clock;
+    /**
+     * Rows handed to a worker and not yet seen finished by the loop. A worker reports a finished row
+     * through {@link #finished} rather than removing it here itself: the loop may be holding a
+     * {@code due} list read before the worker recorded the outcome, and must not hand that stale row
+     * out again. The loop forgets finished rows only before its next read of the outbox.
+     */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final java.util.Queue<Long> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger running = new AtomicInteger();
     private final Object signal = new Object();
     private boolean woken;
     private volatile boolean closed;
@@ -88,11 +95,16 @@ public final class NotificationDispatcher implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
+                for (Long done; (done = finished.poll()) != null; ) {
+                    inFlight.remove(done);
+                }
                 for (Notification n : outbox.due(clock.instant(), BATCH)) {
                     if (inFlight.add(n.id())) {
+                        running.incrementAndGet();
                         try {
                             workers.execute(() -> attempt(n));
                         } catch (RejectedExecutionException shuttingDown) {
+                            running.decrementAndGet();
                             inFlight.remove(n.id());
                         }
                     }
@@ -157,7 +169,8 @@ public final class NotificationDispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("notification {} ({}): cannot record its delivery: {}", n.id(), n.event(), e.getMessage());
         } finally {
-            inFlight.remove(n.id());
+            finished.add(n.id());
+            running.decrementAndGet();
             wake();
         }
     }
@@ -191,7 +204,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
         long deadline = System.nanoTime() + drain.toNanos();
         try {
-            while (System.nanoTime() < deadline && (!inFlight.isEmpty() || !outbox.due(clock.instant(), 1).isEmpty())) {
+            while (System.nanoTime() < deadline && (running.get() > 0 || hasUnclaimedDue())) {
                 wake();
                 Thread.sleep(20);
             }
@@ -211,17 +224,18 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
+    /** Whether a due row has not been handed to a worker yet (rows the loop still counts in flight are). */
+    private boolean hasUnclaimedDue() {
+        for (Notification n : outbox.due(clock.instant(), BATCH)) {
+            if (!inFlight.contains(n.id()) || finished.contains(n.id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() {
         close(Duration.ZERO);
-    }
-
-    /** Deliveries in flight now: for tests. */
-    int inFlight() {
-        return inFlight.size();
-    }
-
-    List<Long> inFlightIds() {
-        return List.copyOf(inFlight);
     }
 }
