@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the outbox. One thread decides what is due (woken at once by {@link #wake()} when a row
  * is recorded, otherwise when the next retry falls due); a small pool of workers does the slow
- * part, so one hung webhook cannot delay a {@code waiting} notification to another sink.
+ * part, so one hung webhook cannot delay a {@code waiting} notification to another sink. A sink
+ * gets one session's events in order: a row waits while an earlier row of the same session and sink
+ * is in flight (an earlier row waiting for its retry does not hold it back; the payload's timestamp
+ * says which came first).
  *
  * <p>Failures back off ({@link NotifySettings#retryDelay}) and are stored with the row, so a daemon
  * restart resumes the schedule instead of starting it over. A notification's failure is logged once
@@ -46,7 +48,7 @@ public final class NotificationDispatcher implements AutoCloseable {
      * {@code due} list read before the worker recorded the outcome, and must not hand that stale row
      * out again. The loop forgets finished rows only before its next read of the outbox.
      */
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<Long, String> inFlight = new ConcurrentHashMap<>();
     private final java.util.Queue<Long> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
     private final Object signal = new Object();
@@ -99,7 +101,9 @@ public final class NotificationDispatcher implements AutoCloseable {
                     inFlight.remove(done);
                 }
                 for (Notification n : outbox.due(clock.instant(), BATCH)) {
-                    if (inFlight.add(n.id())) {
+                    String lane = n.sessionId() + "\u0000" + n.sink();
+                    if (!inFlight.containsKey(n.id()) && !inFlight.containsValue(lane)) {
+                        inFlight.put(n.id(), lane);
                         running.incrementAndGet();
                         try {
                             workers.execute(() -> attempt(n));
@@ -227,7 +231,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     /** Whether a due row has not been handed to a worker yet (rows the loop still counts in flight are). */
     private boolean hasUnclaimedDue() {
         for (Notification n : outbox.due(clock.instant(), BATCH)) {
-            if (!inFlight.contains(n.id()) || finished.contains(n.id())) {
+            if (!inFlight.containsKey(n.id()) || finished.contains(n.id())) {
                 return true;
             }
         }
