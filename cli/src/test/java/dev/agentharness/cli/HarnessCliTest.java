@@ -69,7 +69,7 @@ class HarnessCliTest {
     @Test
     void missingCommandIsAUsageErrorOutsideAConfiguredProject() {
         // A bare start runs the project's defaults (harness projects set); this home has none.
-        assertUsageError(run("start", "--"), "no command given, and project ");
+        assertUsageError(run("start", "--"), "no CMD given, and project ");
         assertUsageError(run("run", "--"), "has no default command (harness projects set ");
     }
 

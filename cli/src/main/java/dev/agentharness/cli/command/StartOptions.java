@@ -98,7 +98,7 @@ public final class StartOptions {
         Project defaults = null;
         if (argv.isEmpty()) {
             defaults = projects.find(project).filter(Project::hasDefaults).orElseThrow(() -> new UsageException(
-                    "no command given, and project " + project + " has no default command"
+                    "no CMD given, and project " + project + " has no default command"
                             + " (harness projects set " + project + " --command '...')"));
             argv = new ArrayList<>(defaults.command());
             if (defaults.prompt() != null) {
