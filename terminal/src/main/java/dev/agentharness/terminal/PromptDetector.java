@@ -1,0 +1,135 @@
+package dev.agentharness.terminal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a prompt off a rendered screen: a numbered menu or a question line near the cursor. The
+ * caller decides when to look (after the screen has been quiet for a moment); this class only says
+ * what the screen shows.
+ *
+ * <p>"Near the cursor" matters: a full-screen program keeps old questions on screen above its
+ * input line, and only the one where the cursor is, or just above it, is waiting. Programs that hide
+ * the cursor (most TUIs) still leave it at the bottom of what they drew, so the window is the same.
+ */
+public final class PromptDetector {
+    /** Rows above the cursor that a menu with its question may take. */
+    static final int ROWS_ABOVE = 20;
+    /** Rows below the cursor still searched: a TUI's input box sits under its menu. */
+    static final int ROWS_BELOW = 8;
+    /** A question line must be this close to the cursor. */
+    static final int QUESTION_DISTANCE = 3;
+
+    /** Box-drawing borders and padding around a line of a TUI's panel. */
+    private static final Pattern BORDER = Pattern.compile("^[\\s│┃║|╭╮╰╯┌┐└┘─━═]+|[\\s│┃║|╭╮╰╯┌┐└┘─━═]+$");
+    private static final Pattern CHOICES = Pattern.compile("[(\\[]\\s*([^()\\[\\]]{1,40}?/[^()\\[\\]]{1,40}?)\\s*[)\\]]");
+
+    private final PromptRules rules;
+    private final Pattern option;
+
+    public PromptDetector(PromptRules rules) {
+        this.rules = rules;
+        String sel = rules.selectors().isEmpty() ? "" : "(?<sel>[" + Pattern.quote(rules.selectors()) + "])?";
+        this.option = Pattern.compile("^" + sel + "\\s*(?<num>\\d{1,2})[.)]\\s+(?<text>\\S.*)$");
+    }
+
+    public Optional<Prompt> detect(Screen screen) {
+        int top = Math.max(0, screen.cursorRow() - ROWS_ABOVE);
+        int bottom = Math.min(screen.rows() - 1, screen.cursorRow() + ROWS_BELOW);
+        List<String> lines = new ArrayList<>();
+        for (int r = top; r <= bottom; r++) {
+            lines.add(clean(screen.lines().get(r)));
+        }
+        Optional<Prompt> menu = menu(lines);
+        if (menu.isPresent()) {
+            return menu;
+        }
+        int cursor = screen.cursorRow() - top;
+        for (int i = Math.min(lines.size() - 1, cursor + 1); i >= Math.max(0, cursor - QUESTION_DISTANCE); i--) {
+            String line = lines.get(i);
+            if (line.isEmpty()) {
+                continue;
+            }
+            for (PromptRules.Rule rule : rules.rules()) {
+                if (rule.pattern().matcher(line).find()) {
+                    return Optional.of(new Prompt(rule.kind(), line, options(rule.kind(), line), -1));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> options(String kind, String line) {
+        if (kind.equals("press-enter")) {
+            return List.of("Enter");
+        }
+        Matcher m = CHOICES.matcher(line);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        if (last == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : last.split("/")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    /** The last run of entries numbered 1, 2, 3... with one of them marked; its question is the line above. */
+    private Optional<Prompt> menu(List<String> lines) {
+        Prompt found = null;
+        int i = 0;
+        while (i < lines.size()) {
+            Matcher m = option.matcher(lines.get(i));
+            if (!m.matches() || !m.group("num").equals("1")) {
+                i++;
+                continue;
+            }
+            List<String> options = new ArrayList<>();
+            int selected = -1;
+            int first = i;
+            int expect = 1;
+            int gap = 0;
+            int j = i;
+            for (; j < lines.size(); j++) {
+                Matcher o = option.matcher(lines.get(j));
+                if (o.matches() && o.group("num").equals(String.valueOf(expect))) {
+                    if (o.group("sel") != null) {
+                        selected = expect - 1;
+                    }
+                    options.add(expect + ". " + o.group("text").strip());
+                    expect++;
+                    gap = 0;
+                } else if (++gap > 2) {
+                    break; // a description under an entry is fine; a paragraph ends the menu
+                }
+            }
+            if (options.size() >= 2 && selected >= 0) {
+                found = new Prompt("menu", question(lines, first), options, selected);
+            }
+            i = Math.max(j, i + 1);
+        }
+        return Optional.ofNullable(found);
+    }
+
+    private static String question(List<String> lines, int firstOption) {
+        for (int k = firstOption - 1; k >= 0; k--) {
+            if (!lines.get(k).isEmpty()) {
+                return lines.get(k);
+            }
+        }
+        return "";
+    }
+
+    static String clean(String line) {
+        return BORDER.matcher(line).replaceAll("");
+    }
+}
