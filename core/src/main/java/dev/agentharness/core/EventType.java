@@ -23,7 +23,9 @@ public enum EventType {
     TIMED_OUT,
     CRASHED,
     RECOVERED,
-    RESTARTED;
+    RESTARTED,
+    /** A terminal session's terminal was resized; data: {@code size} (COLSxROWS). */
+    RESIZED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

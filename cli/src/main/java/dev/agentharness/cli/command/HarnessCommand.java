@@ -57,6 +57,9 @@ public final class HarnessCommand implements Callable<Integer> {
         m.put("tail", TailCommand.class);
         m.put("wait", WaitCommand.class);
         m.put("send", SendCommand.class);
+        m.put("screen", ScreenCommand.class);
+        m.put("attach", AttachCommand.class);
+        m.put("resize", ResizeCommand.class);
         m.put("stop", StopCommand.class);
         m.put("pause", PauseCommand.class);
         m.put("resume", ResumeCommand.class);

@@ -92,7 +92,7 @@ public final class PsCommand implements Callable<Integer> {
                 .column("COMMAND", Align.LEFT, 48);
         int idLength = shortIdLength(sessions);
         for (Session s : sessions) {
-            table.row(s.id().substring(0, Math.min(idLength, s.id().length())), s.name(), s.slot(), s.status().wireName(),
+            table.row(s.id().substring(0, Math.min(idLength, s.id().length())), s.name(), s.slot(), status(s),
                     s.isActive() ? s.pid() : null, s.exitCode(), Human.age(s.createdAt(), now),
                     Human.ago(s.lastActivityAt(), now), Human.bytes(s.outputBytes()), Human.command(s.command()));
         }
@@ -122,5 +122,21 @@ public final class PsCommand implements Callable<Integer> {
                 return length;
             }
         }
+    }
+
+    /** Longest question shown after a waiting session's status. */
+    static final int QUESTION_WIDTH = 32;
+
+    /** The status; for a session waiting at a question read off its screen, the question too, shortened. */
+    static String status(Session s) {
+        String status = s.status().wireName();
+        if (s.status() != dev.agentharness.core.SessionStatus.WAITING_CHECKPOINT || s.reason() == null || s.reason().isBlank()) {
+            return status;
+        }
+        String q = Human.printable(s.reason().strip());
+        if (q.codePointCount(0, q.length()) > QUESTION_WIDTH) {
+            q = q.substring(0, q.offsetByCodePoints(0, QUESTION_WIDTH - 1)) + "…";
+        }
+        return status + " \"" + q + "\"";
     }
 }

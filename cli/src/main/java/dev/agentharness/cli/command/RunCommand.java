@@ -2,7 +2,12 @@ package dev.agentharness.cli.command;
 
 import dev.agentharness.cli.Errors;
 import dev.agentharness.cli.ExitCodes;
+import dev.agentharness.cli.UsageException;
+import dev.agentharness.cli.attach.UserTerminal;
 import dev.agentharness.cli.control.ControlClient;
+import dev.agentharness.cli.control.ControlProtocol;
+import java.util.Arrays;
+import java.util.Base64;
 import dev.agentharness.cli.daemon.Signals;
 import dev.agentharness.cli.tail.OutputFollower;
 import dev.agentharness.core.Session;
@@ -24,7 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "run", sortOptions = false,
         description = {"Start a session and follow its output until it ends, like docker run.",
                 "Exits with the agent's exit code (127 when it could not be spawned, 124 when it timed out without one).",
-                "Ctrl-C detaches (exit 130) and leaves the agent running."})
+                "Ctrl-C detaches (exit 130) and leaves the agent running.",
+                "-i forwards standard input to the agent (its end as EOF); -t runs it on a terminal and attaches, like docker run -it."})
 public final class RunCommand implements Callable<Integer> {
     private final CommandContext ctx;
 
@@ -45,6 +51,9 @@ public final class RunCommand implements Callable<Integer> {
                 return stores.projects().get(dir);
             }
         });
+        if (spec.tty()) {
+            return runOnTerminal(spec);
+        }
         AtomicReference<String> label = new AtomicReference<>();
         Signals.on("INT", () -> detach(label.get()));
         SessionStarter.Started s;
@@ -58,6 +67,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (!quiet) {
             ctx.env().err().println("harness: session " + s.id() + " started in slot " + s.slot() + " (Ctrl-C detaches)");
+        }
+        if (options.interactive()) {
+            forwardStdin(s.id());
         }
         Writer out = new BufferedWriter(new OutputStreamWriter(ctx.env().stdout(), StandardCharsets.UTF_8), 1 << 16);
         Session ended;
@@ -76,6 +88,50 @@ public final class RunCommand implements Callable<Integer> {
             ctx.env().err().println("harness: " + EndMessage.of(ended));
         }
         return exitCode(ended);
+    }
+
+    /** {@code run -t}: start, then attach, as {@code docker run -it} does; refused before starting without a terminal. */
+    private int runOnTerminal(dev.agentharness.core.SessionSpec spec) throws Exception {
+        UserTerminal terminal = UserTerminal.open().orElseThrow(() -> new UsageException(
+                "run -t needs a terminal (standard input and output must be one); use harness start -t and harness attach"));
+        byte key = AttachCommand.detachByte(ctx.env().env().getOrDefault("HARNESS_DETACH_KEY", AttachCommand.DEFAULT_DETACH_KEY));
+        SessionStarter.Started s;
+        try (ControlClient client = ctx.daemonOrLaunch()) {
+            s = SessionStarter.start(client, spec, options.waitForSlot());
+        }
+        if (s.failedToSpawn()) {
+            ctx.env().err().println("harness: session " + s.label() + " failed to start: " + s.reason());
+            return ExitCodes.SPAWN_FAILED;
+        }
+        Session session;
+        try (SqliteStores stores = ctx.openStores()) {
+            session = stores.sessions().get(s.id()).orElseThrow();
+        }
+        return AttachCommand.attach(ctx, terminal, session, key, false);
+    }
+
+    /**
+     * {@code run -i}: our standard input goes to the agent's, and its end to the agent as EOF. A
+     * thread of its own, so that output keeps flowing while input is read.
+     */
+    private void forwardStdin(String sessionId) {
+        Thread t = new Thread(() -> {
+            try (ControlClient client = ctx.daemon()) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = ctx.env().stdin().read(buf)) >= 0) {
+                    if (n > 0) {
+                        client.call(client.request(ControlProtocol.OP_SEND).put("session", sessionId)
+                                .put("base64", Base64.getEncoder().encodeToString(Arrays.copyOf(buf, n))));
+                    }
+                }
+                client.call(client.request(ControlProtocol.OP_SEND).put("session", sessionId).put("close", true));
+            } catch (IOException | RuntimeException e) {
+                // The agent ended or closed its input: what is left of ours has nowhere to go.
+            }
+        }, "harness-run-stdin");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void detach(String session) {

@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentharness.cli.UsageException;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.control.ControlProtocol;
+import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.cli.screen.StoredScreen;
+import dev.agentharness.core.Session;
+import dev.agentharness.store.SqliteStores;
+import dev.agentharness.terminal.KeyEncoder;
+import dev.agentharness.terminal.Screen;
 import java.io.InputStream;
 import java.util.Base64;
 import java.util.List;
@@ -14,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "send", sortOptions = false,
         description = {"Write to an agent's stdin (through the daemon).",
-                "TEXT... is joined with spaces and ended with a newline; '-' copies standard input as it is."})
+                "TEXT... is joined with spaces and ended with a newline; '-' copies standard input as it is.",
+                "--keys sends tmux key names and text as a terminal would type them."})
 public final class SendCommand implements Callable<Integer> {
     /** Standard input is forwarded in pieces of this size, each one request, well under the line limit. */
     private static final int STDIN_PIECE = 256 * 1024;
@@ -30,6 +37,10 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--no-newline", description = "Do not add a newline after TEXT.")
     boolean noNewline;
 
+    @Option(names = "--keys", description = {"TEXT... are tmux key names (Enter Up Down Left Right Tab Escape C-c C-d BSpace M-x F1...);",
+            "other words are text, sent as a bracketed paste where the agent asked for that mode. Nothing is added."})
+    boolean keys;
+
     @Option(names = "--close", description = "Close the agent's stdin (EOF) after sending; alone, just close it.")
     boolean close;
 
@@ -44,7 +55,17 @@ public final class SendCommand implements Callable<Integer> {
             throw new UsageException("nothing to send: give TEXT, - for standard input, or --close");
         }
         try (ControlClient client = DaemonRequired.forSession(ctx, session)) {
-            if (fromStdin) {
+            if (keys) {
+                if (text.isEmpty()) {
+                    throw new UsageException("--keys needs at least one key or text");
+                }
+                ObjectNode request = request(client);
+                request.put("base64", Base64.getEncoder().encodeToString(new KeyEncoder(modes()).encode(text)));
+                client.call(request);
+                if (close) {
+                    client.call(request(client).put("close", true));
+                }
+            } else if (fromStdin) {
                 sendStdin(client);
             } else if (!text.isEmpty()) {
                 ObjectNode request = request(client);
@@ -56,6 +77,17 @@ public final class SendCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The agent's input modes now, from its stored output (bracketed paste, cursor-key mode). */
+    private Screen.InputModes modes() {
+        try (SqliteStores stores = ctx.openStores()) {
+            Session s = new SessionResolver(stores.sessions()).resolve(session);
+            if (!s.spec().tty()) {
+                return Screen.InputModes.NONE;
+            }
+            return new StoredScreen(stores.outputs(), stores.events()).replay(s).emulator().screen().modes();
+        }
     }
 
     private void sendStdin(ControlClient client) throws java.io.IOException {

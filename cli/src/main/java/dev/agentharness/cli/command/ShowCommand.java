@@ -71,6 +71,17 @@ public final class ShowCommand implements Callable<Integer> {
         field(out, "project", spec.project() == null || spec.project().equals(s.cwd()) ? null : spec.project());
         field(out, "notify", spec.notifySinks().isEmpty() ? null
                 : String.join(", ", spec.notifySinks().stream().map(SinkAddress::mask).toList()));
+        field(out, "terminal", spec.tty() ? spec.terminal() + " (pty)" : "pipes, stdin " + (spec.interactive() ? "open" : "/dev/null"));
+        if (s.status() == dev.agentharness.core.SessionStatus.WAITING_CHECKPOINT) {
+            events.stream().filter(e -> e.type() == dev.agentharness.core.EventType.CHECKPOINT).reduce((a, b) -> b.seq() > a.seq() ? b : a)
+                    .ifPresent(e -> {
+                        field(out, "question", e.data().getOrDefault("question", e.data().get("text")));
+                        Object options = e.data().get("options");
+                        if (options instanceof List<?> list && !list.isEmpty()) {
+                            field(out, "options", list.stream().map(String::valueOf).collect(Collectors.joining(" | ")));
+                        }
+                    });
+        }
         field(out, "env", s.env().isEmpty() ? null : String.join(", ", s.env().keySet()) + " (values hidden)");
         field(out, "run", s.runId());
         field(out, "restart of", s.restartOf() == null ? null : s.restartOf() + " (restart " + spec.restartCount() + ")");

@@ -61,6 +61,17 @@ public final class StartOptions {
             description = "Also notify this sink of the session's lifecycle events (repeatable): cmd:PROGRAM (the JSON on its stdin) or an http(s):// webhook URL.")
     List<String> notify = new ArrayList<>();
 
+    @Option(names = {"-t", "--tty"},
+            description = "Run the agent on a pseudo-terminal (its interactive UI); see harness attach, screen, send --keys.")
+    boolean tty;
+
+    @Option(names = "--size", paramLabel = "COLSxROWS", description = "The terminal's size with --tty (default: 120x40).")
+    String size;
+
+    @Option(names = {"-i", "--interactive"},
+            description = "Keep the agent's stdin open for harness send (default: stdin is /dev/null, as with docker).")
+    boolean interactive;
+
     @Parameters(arity = "0..*", paramLabel = "CMD",
             description = "The agent's command and its arguments, after --. Without one, the project's defaults (harness projects set).")
     List<String> command = new ArrayList<>();
@@ -126,20 +137,40 @@ public final class StartOptions {
         } else {
             policy = RestartPolicy.NO;
         }
+        TerminalSize terminal = null;
+        if (size != null && !tty) {
+            throw new UsageException("--size is for terminal sessions: add -t/--tty");
+        }
+        if (tty) {
+            try {
+                terminal = size == null ? TerminalSize.DEFAULT : TerminalSize.parse(size);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
         Map<String, Object> metadata = defaults != null && defaults.agent() != null ? Map.of("agent", defaults.agent()) : Map.of();
         return SessionSpec.builder(argv, dir.toString())
                 .name(name == null ? null : name.strip())
                 .project(project)
                 .notifySinks(notify)
                 .metadata(metadata)
-                .terminal(defaults != null && defaults.tty() ? TerminalSize.DEFAULT : null)
+                .terminal(terminal != null ? terminal : defaults != null && defaults.tty() ? TerminalSize.DEFAULT : null)
                 .env(env)
                 .requestedSlot(slot)
                 .runId(run)
                 .maxRuntime(maxRuntime)
                 .stallTimeout(stallTimeout)
                 .restartPolicy(policy)
+                .interactive(interactive || terminal != null || (defaults != null && defaults.tty()))
                 .build();
+    }
+
+    boolean tty() {
+        return tty;
+    }
+
+    boolean interactive() {
+        return interactive;
     }
 
     boolean waitForSlot() {

@@ -22,6 +22,7 @@ public final class ControlProtocol {
     public static final String OP_RESUME = "resume";
     public static final String OP_RESTART = "restart";
     public static final String OP_SEND = "send";
+    public static final String OP_RESIZE = "resize";
     public static final String OP_RECOVER = "recover";
     public static final String OP_SHUTDOWN = "shutdown";
 

@@ -19,6 +19,7 @@ import dev.agentharness.core.Run;
 import dev.agentharness.core.RunStatus;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
 import dev.agentharness.core.error.AmbiguousSessionException;
 import dev.agentharness.core.error.DuplicateNameException;
 import dev.agentharness.core.error.HarnessException;
@@ -118,6 +119,7 @@ public final class RequestHandler {
             case ControlProtocol.OP_RESUME -> withSession(supervisor.resume(session(request).id()));
             case ControlProtocol.OP_RESTART -> restart(request);
             case ControlProtocol.OP_SEND -> send(request);
+            case ControlProtocol.OP_RESIZE -> resize(request);
             case ControlProtocol.OP_RECOVER -> recover();
             case ControlProtocol.OP_SHUTDOWN -> shutdown();
             default -> throw new BadRequestException("unknown op '" + op + "'");
@@ -222,6 +224,16 @@ public final class RequestHandler {
         ObjectNode r = ok();
         r.put("bytes", bytes.length);
         r.put("closed", close);
+        return r;
+    }
+
+    /** {@code {"op":"resize","session":"…","size":"COLSxROWS"}}: a terminal session's new size. */
+    private ObjectNode resize(JsonNode request) {
+        Session s = session(request);
+        TerminalSize size = TerminalSize.parse(JsonFields.requireText(request, "size"));
+        supervisor.resize(s.id(), size);
+        ObjectNode r = ok();
+        r.put("size", size.toString());
         return r;
     }
 

@@ -156,7 +156,7 @@ public final class ProcessSupervisor implements Supervisor {
             s.pump().tail().clear(); // whatever prompt it showed has its answer now
             StatusRecorder.Event input = event(EventType.INPUT, "bytes", bytes.length);
             if (s.status() == SessionStatus.WAITING_CHECKPOINT) {
-                recorder.change(sessionId, SessionStatus.RUNNING, "input sent", b -> b, input);
+                recorder.change(sessionId, SessionStatus.RUNNING, "input sent", b -> b.reason(null), input);
                 s.statusChanged(SessionStatus.RUNNING);
             } else {
                 recorder.record(sessionId, input.type(), input.data());
@@ -188,6 +188,13 @@ public final class ProcessSupervisor implements Supervisor {
         if (!s.spec().tty()) {
             throw new HarnessException("cannot resize session " + s.label() + ": it runs on pipes, not a terminal");
         }
+        resizeTerminal(s, size);
+        watchdog.terminalResized(s.id(), size);
+        // harness screen replays the stored bytes at the sizes they were drawn for: it needs every change.
+        recorder.record(s.id(), EventType.RESIZED, StatusRecorder.data("size", size.toString()));
+    }
+
+    private void resizeTerminal(LiveSession s, TerminalSize size) {
         // Terminal sessions are spawned by the keeper (docs/design/keeper.md); until it lands, no
         // session here owns a pseudo-terminal to resize.
         throw new HarnessException("cannot resize session " + s.label() + ": terminal sessions are not supported yet");

@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.agentharness.terminal.Prompt;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,16 +43,18 @@ public final class Watchdog {
     private final LiveSessions live;
     private final StatusRecorder recorder;
     private final CheckpointDetector detector;
+    private final ScreenCheckpointDetector screenDetector;
     private final SupervisorConfig config;
     private final SupervisorThreads threads;
     private final Clock clock;
 
     @Inject
-    public Watchdog(LiveSessions live, StatusRecorder recorder, CheckpointDetector detector, SupervisorConfig config,
-                    SupervisorThreads threads, Clock clock) {
+    public Watchdog(LiveSessions live, StatusRecorder recorder, CheckpointDetector detector,
+                    ScreenCheckpointDetector screenDetector, SupervisorConfig config, SupervisorThreads threads, Clock clock) {
         this.live = live;
         this.recorder = recorder;
         this.detector = detector;
+        this.screenDetector = screenDetector;
         this.config = config;
         this.threads = threads;
         this.clock = clock;
@@ -59,13 +62,21 @@ public final class Watchdog {
 
     public void tick() {
         Instant now = clock.instant();
+        java.util.Set<String> ids = new java.util.HashSet<>();
         for (LiveSession s : live.all()) {
+            ids.add(s.id());
             try {
                 check(s, now);
             } catch (RuntimeException e) {
                 LOG.warn("watchdog: checking session {} failed: {}", s.label(), e.toString());
             }
         }
+        screenDetector.retainOnly(ids);
+    }
+
+    /** A terminal session was resized: its screen, as the checkpoint detector keeps it, follows. */
+    public void terminalResized(String sessionId, dev.agentharness.core.TerminalSize size) {
+        screenDetector.resized(sessionId, size);
     }
 
     private void check(LiveSession s, Instant now) {
@@ -117,7 +128,7 @@ public final class Watchdog {
             recorder.change(s.id(), SessionStatus.RUNNING, reason, b -> b.stalledSince(null).escalationLevel(0),
                     event(EventType.RECOVERED, "after", "stall"));
         } else {
-            recorder.change(s.id(), SessionStatus.RUNNING, reason, b -> b);
+            recorder.change(s.id(), SessionStatus.RUNNING, reason, b -> b.reason(null));
         }
         s.statusChanged(SessionStatus.RUNNING);
     }
@@ -154,6 +165,10 @@ public final class Watchdog {
         if (lastOutput == null || now.isBefore(lastOutput.plus(config.checkpointQuiet()))) {
             return;
         }
+        if (s.spec().tty()) {
+            screenCheckpoint(s);
+            return;
+        }
         OutputTail.Snapshot tail = s.pump().tail().snapshot();
         if (tail.version() == s.checkedTailVersion()) {
             return;
@@ -167,5 +182,19 @@ public final class Watchdog {
                 event(EventType.CHECKPOINT, "text", match.get().text(), "pattern", match.get().pattern()));
         s.statusChanged(SessionStatus.WAITING_CHECKPOINT);
         LOG.info("session {} is waiting at a checkpoint: {}", s.label(), match.get().text());
+    }
+
+    /** Terminal sessions: the rendered screen, not the raw bytes, says whether a question waits. */
+    private void screenCheckpoint(LiveSession s) {
+        Optional<Prompt> prompt = screenDetector.check(s.id(), s.spec().terminal());
+        if (prompt.isEmpty()) {
+            return;
+        }
+        Prompt p = prompt.get();
+        recorder.change(s.id(), SessionStatus.WAITING_CHECKPOINT, "waiting at a prompt", b -> b.reason(p.question()),
+                event(EventType.CHECKPOINT, "text", p.question(), "kind", p.kind(), "question", p.question(),
+                        "options", p.options(), "selected", p.selected()));
+        s.statusChanged(SessionStatus.WAITING_CHECKPOINT);
+        LOG.info("session {} is waiting at a {} on its screen: {}", s.label(), p.kind(), p.question());
     }
 }

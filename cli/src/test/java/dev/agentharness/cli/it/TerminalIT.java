@@ -1,0 +1,277 @@
+package dev.agentharness.cli.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Terminal sessions end to end with real terminal programs: isatty and resize, a curses app, bash
+ * and python REPLs driven by send --keys, a numbered menu seen as a checkpoint, an agent killed in
+ * the alternate screen, and attach driven through tmux as a user would.
+ *
+ * <p>Spawning on a pseudo-terminal is the keeper's (issue 10). Until it is there, each test that
+ * needs one is skipped with a message saying so, and only the parts that work on pipes run.
+ */
+class TerminalIT extends HarnessIT {
+    private static final Duration SHORT = Duration.ofSeconds(20);
+
+    /** Skips the test unless a -t session really gets a terminal. */
+    private void assumeTerminalSessions() {
+        harness.run("start", "-t", "--name", "probe", "--", "sh", "-c", "test -t 0 && test -t 1 && echo on-a-tty || echo on-pipes").ok();
+        HarnessProcesses.awaitTrue("the probe to end", FUNCTIONAL, () -> !harness.status("probe").matches("starting|running"));
+        String out = harness.tailAll("probe");
+        assumeTrue(out.contains("on-a-tty"), "terminal sessions are not supported yet: a -t session runs on pipes until"
+                + " the keeper (issue 10) spawns it on a pseudo-terminal; probe printed " + out.strip());
+    }
+
+    private Path script(String name, String text) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private JsonNode screen(String ref) {
+        return harness.json("screen", ref, "--json");
+    }
+
+    private String screenText(String ref) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode line : screen(ref).path("lines")) {
+            b.append(line.asText()).append('\n');
+        }
+        return b.toString();
+    }
+
+    // ---- what works with or without a pseudo-terminal ----
+
+    @Test
+    void runInteractiveForwardsStdinAndItsEnd() {
+        Result r = harness.runWithStdin("hi there\n".getBytes(StandardCharsets.UTF_8), "run", "-i", "-q", "--", "cat").ok();
+        assertEquals("hi there\n", r.out());
+    }
+
+    @Test
+    void runTtyWithoutATerminalSaysSoInOneLine() {
+        harness.run("run", "-t", "--", "true").expectOneLineError(2, "run -t needs a terminal");
+        assertEquals(0, harness.json("ps", "--all", "--json").size(), "nothing was started");
+    }
+
+    @Test
+    void sizeWithoutTtyAndBadSizesAreUsageErrors() {
+        harness.run("start", "--size", "80x24", "--", "true").expectOneLineError(2, "--size is for terminal sessions");
+        harness.run("start", "-t", "--size", "80by24", "--", "true").expectOneLineError(2, "invalid terminal size");
+        harness.run("resize", "x", "0x24").expectOneLineError(2, "invalid terminal size");
+    }
+
+    @Test
+    void attachToAPipeSessionPointsToTail() {
+        harness.run("start", "--name", "pipes", "--", "sleep", "30").ok();
+        harness.run("attach", "pipes").expectOneLineError(2, "runs on pipes");
+        harness.run("resize", "pipes", "80x24").expectOneLineError(1, "runs on pipes");
+    }
+
+    @Test
+    void screenRendersStoredOutputWithTheDaemonDown() {
+        harness.run("run", "-q", "--name", "s", "--", "printf", "\\033]2;the title\\007one\\r\\n\\033[1;31mtwo\\033[0m 中文\\r\\n").ok();
+        harness.run("shutdown").ok();
+        JsonNode s = screen("s");
+        assertEquals("one", s.path("lines").get(0).asText());
+        assertEquals("two 中文", s.path("lines").get(1).asText());
+        assertEquals("the title", s.path("title").asText());
+        assertEquals(2, s.path("cursor").path("row").asInt());
+        String text = harness.run("screen", "s").ok().out();
+        assertTrue(text.startsWith("one\ntwo 中文\n-- "), text);
+    }
+
+    // ---- on a pseudo-terminal ----
+
+    @Test
+    void theAgentSeesATerminalAndItsSizeBeforeAndAfterAResize() throws IOException {
+        assumeTerminalSessions();
+        Path prog = script("size.py", """
+                import os, signal, sys, time
+                def show(*_):
+                    c, r = os.get_terminal_size(1)
+                    print(f"tty={sys.stdin.isatty()} size={c}x{r} term={os.environ.get('TERM')}", flush=True)
+                signal.signal(signal.SIGWINCH, show)
+                show()
+                time.sleep(60)
+                """);
+        harness.run("start", "-t", "--size", "100x30", "--name", "sz", "--", "python3", prog.toString()).ok();
+        HarnessProcesses.awaitTrue("the first size", FUNCTIONAL,
+                () -> harness.tailAll("sz").contains("tty=True size=100x30 term=xterm-256color"));
+        harness.run("resize", "sz", "80x24").ok();
+        HarnessProcesses.awaitTrue("the new size", FUNCTIONAL, () -> harness.tailAll("sz").contains("size=80x24"));
+        assertEquals(80, screen("sz").path("cols").asInt());
+        assertEquals(24, screen("sz").path("rows").asInt());
+        assertEquals("pty", harness.json("show", "sz", "--json").path("events").isArray() ? "pty" : "?");
+    }
+
+    @Test
+    void aCursesApplicationIsRenderedAndSurvivesAKillInTheAlternateScreen() throws IOException {
+        assumeTerminalSessions();
+        Path prog = script("app.py", """
+                import curses, time
+                def main(w):
+                    w.addstr(0, 0, "curses demo", curses.A_BOLD)
+                    w.addstr(2, 2, "中文 and 😀 here")
+                    w.refresh()
+                    curses.raw()
+                    time.sleep(60)
+                curses.wrapper(main)
+                """);
+        harness.run("start", "-t", "--size", "60x20", "--name", "app", "--", "python3", prog.toString()).ok();
+        HarnessProcesses.awaitTrue("the curses screen", FUNCTIONAL, () -> screenText("app").contains("中文 and 😀 here"));
+        harness.run("stop", "app", "--force").ok();
+        JsonNode s = screen("app");
+        assertTrue(s.path("alternateScreen").asBoolean(), s.toString());
+        assertEquals("curses demo", s.path("lines").get(0).asText());
+        assertEquals("  中文 and 😀 here", s.path("lines").get(2).asText());
+    }
+
+    @Test
+    void bashAndPythonDrivenBySendKeys() {
+        assumeTerminalSessions();
+        harness.run("start", "-t", "--name", "sh", "--env", "PS1=$ ", "--", "bash", "--norc", "-i").ok();
+        HarnessProcesses.awaitTrue("the bash prompt", FUNCTIONAL, () -> screenText("sh").contains("$"));
+        harness.run("send", "sh", "--keys", "echo $((6*7))", "Enter").ok();
+        HarnessProcesses.awaitTrue("bash to answer", FUNCTIONAL, () -> screenText("sh").contains("\n42\n"));
+        harness.run("send", "sh", "--keys", "sleep 50", "Enter", "C-c").ok();
+        harness.run("send", "sh", "--keys", "C-d").ok();
+        HarnessProcesses.awaitTrue("bash to exit on C-d", FUNCTIONAL, () -> !harness.status("sh").matches("starting|running|waiting_checkpoint"));
+
+        harness.run("start", "-t", "--name", "py", "--", "python3", "-q", "-i").ok();
+        HarnessProcesses.awaitTrue("the python prompt", FUNCTIONAL, () -> screenText("py").contains(">>>"));
+        harness.run("send", "py", "--keys", "x = 40", "Enter", "x + 2", "Enter").ok();
+        HarnessProcesses.awaitTrue("python to answer", FUNCTIONAL, () -> screenText("py").contains("\n42\n"));
+        harness.run("send", "py", "--keys", "x", "Up", "Up", "Enter").ok(); // history: "x + 2" again... after "x"
+        harness.run("send", "py", "--keys", "C-d").ok();
+        HarnessProcesses.awaitTrue("python to exit", FUNCTIONAL, () -> harness.status("py").equals("completed"));
+    }
+
+    @Test
+    void aNumberedMenuIsACheckpointWithItsQuestionAndOptions() throws IOException {
+        assumeTerminalSessions();
+        Path prog = script("menu.py", """
+                import sys, termios, tty
+                opts = ["Yes", "Yes, and don't ask again", "No"]
+                sel = 0
+                fd = sys.stdin.fileno()
+                old = termios.tcgetattr(fd)
+                tty.setraw(fd)
+                def draw():
+                    out = "\\x1b[H\\x1b[2JDo you want to proceed?\\r\\n"
+                    for i, o in enumerate(opts):
+                        out += ("❯ " if i == sel else "  ") + f"{i + 1}. {o}\\r\\n"
+                    sys.stdout.write(out); sys.stdout.flush()
+                draw()
+                try:
+                    while True:
+                        k = sys.stdin.read(1)
+                        if k == "\\r":
+                            break
+                        if k == "\\x1b":
+                            seq = sys.stdin.read(2)
+                            if seq == "[B": sel = min(sel + 1, 2)
+                            if seq == "[A": sel = max(sel - 1, 0)
+                            draw()
+                finally:
+                    termios.tcsetattr(fd, termios.TCSADRAIN, old)
+                print(f"chose {sel + 1}", flush=True)
+                import time; time.sleep(2)
+                """);
+        harness.run("start", "-t", "--name", "menu", "--", "python3", prog.toString()).ok();
+        HarnessProcesses.awaitTrue("the checkpoint", FUNCTIONAL, () -> harness.status("menu").equals("waiting_checkpoint"));
+        String ps = harness.run("ps").ok().out();
+        assertTrue(ps.contains("waiting_checkpoint \"Do you want to proceed?\""), ps);
+        JsonNode prompt = screen("menu").path("prompt");
+        assertEquals("Do you want to proceed?", prompt.path("question").asText());
+        assertEquals(List.of("1. Yes", "2. Yes, and don't ask again", "3. No"), texts(prompt.path("options")));
+        JsonNode checkpoint = null;
+        for (JsonNode e : harness.session("menu").path("events")) {
+            if (e.path("type").asText().equals("checkpoint")) {
+                checkpoint = e;
+            }
+        }
+        assertTrue(checkpoint != null && checkpoint.toString().contains("don't ask again"), String.valueOf(checkpoint));
+        harness.run("send", "menu", "--keys", "Down").ok();
+        HarnessProcesses.awaitTrue("input to end the wait", FUNCTIONAL, () -> !harness.status("menu").equals("waiting_checkpoint")
+                || screen("menu").path("prompt").path("selected").asInt() == 1);
+        harness.run("send", "menu", "--keys", "Enter").ok();
+        HarnessProcesses.awaitTrue("the choice", FUNCTIONAL, () -> harness.tailAll("menu").contains("chose 2"));
+    }
+
+    @Test
+    void attachThroughTmuxDetachAndReattach() throws Exception {
+        assumeTerminalSessions();
+        assumeTrue(new ProcessBuilder("tmux", "-V").start().waitFor() == 0, "tmux is not installed");
+        harness.run("start", "-t", "--name", "at", "--env", "PS1=$ ", "--", "bash", "--norc", "-i").ok();
+        HarnessProcesses.awaitTrue("the bash prompt", FUNCTIONAL, () -> screenText("at").contains("$"));
+        harness.run("send", "at", "--keys", "echo before-attach", "Enter").ok();
+        String socket = "harness-it-" + ProcessHandle.current().pid();
+        try {
+            tmux(socket, "new-session", "-d", "-x", "90", "-y", "25", "-s", "u", String.join(" ", quoted(harness.command("attach", "at"))));
+            HarnessProcesses.awaitTrue("the redrawn screen in tmux", SHORT, () -> capture(socket).contains("before-attach"));
+            HarnessProcesses.awaitTrue("the user's size given to the agent", SHORT, () -> screen("at").path("cols").asInt() == 90);
+            tmux(socket, "send-keys", "-t", "u", "echo typed-in-tmux", "Enter");
+            HarnessProcesses.awaitTrue("typed keys to reach the agent", SHORT, () -> harness.tailAll("at").contains("typed-in-tmux\r\n"));
+            HarnessProcesses.awaitTrue("live output in tmux", SHORT, () -> capture(socket).contains("typed-in-tmux\n"));
+            tmux(socket, "send-keys", "-t", "u", "C-]");
+            HarnessProcesses.awaitTrue("the detach message", SHORT, () -> capture(socket).contains("detached; session at keeps running"));
+            assertEquals("running", harness.status("at"));
+            // again, from a second window; the terminal was restored (a cooked shell line works)
+            tmux(socket, "new-window", "-t", "u", String.join(" ", quoted(harness.command("attach", "at"))) + "; sleep 30");
+            HarnessProcesses.awaitTrue("the screen in the second window", SHORT, () -> capture(socket).contains("typed-in-tmux"));
+            tmux(socket, "send-keys", "-t", "u", "exit", "Enter");
+            HarnessProcesses.awaitTrue("the end of the session in tmux", SHORT, () -> capture(socket).contains("session at completed"));
+        } finally {
+            new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static List<String> quoted(List<String> argv) {
+        List<String> out = new ArrayList<>();
+        for (String a : argv) {
+            out.add("'" + a.replace("'", "'\\''") + "'");
+        }
+        return out;
+    }
+
+    private static void tmux(String socket, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("tmux " + String.join(" ", args) + " failed: " + out);
+        }
+    }
+
+    private static String capture(String socket) {
+        try {
+            Process p = new ProcessBuilder("tmux", "-L", socket, "capture-pane", "-p", "-t", "u").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+}
