@@ -43,12 +43,14 @@ public final class PromptDetector {
         for (int r = top; r <= bottom; r++) {
             lines.add(clean(screen.lines().get(r)));
         }
-        Optional<Prompt> menu = menu(lines);
+        int cursor = screen.cursorRow() - top;
+        Optional<Prompt> menu = menu(lines, cursor);
         if (menu.isPresent()) {
             return menu;
         }
-        int cursor = screen.cursorRow() - top;
-        for (int i = Math.min(lines.size() - 1, cursor + 1); i >= Math.max(0, cursor - QUESTION_DISTANCE); i--) {
+        // The question is the first line with text at or above the cursor: once anything is written
+        // after it, it has been answered or given up on.
+        for (int i = cursor; i >= Math.max(0, cursor - QUESTION_DISTANCE); i--) {
             String line = lines.get(i);
             if (line.isEmpty()) {
                 continue;
@@ -58,6 +60,7 @@ public final class PromptDetector {
                     return Optional.of(new Prompt(rule.kind(), line, options(rule.kind(), line), -1));
                 }
             }
+            break;
         }
         return Optional.empty();
     }
@@ -83,8 +86,12 @@ public final class PromptDetector {
         return out;
     }
 
-    /** The last run of entries numbered 1, 2, 3... with one of them marked; its question is the line above. */
-    private Optional<Prompt> menu(List<String> lines) {
+    /**
+     * The last run of entries numbered 1, 2, 3... with one of them marked, and nothing but blank or
+     * border lines between it and the cursor (a menu with text written under it was answered); its
+     * question is the line above.
+     */
+    private Optional<Prompt> menu(List<String> lines, int cursor) {
         Prompt found = null;
         int i = 0;
         while (i < lines.size()) {
@@ -112,12 +119,32 @@ public final class PromptDetector {
                     break; // a description under an entry is fine; a paragraph ends the menu
                 }
             }
-            if (options.size() >= 2 && selected >= 0) {
+            int last = lastOption(lines, first, options.size());
+            if (options.size() >= 2 && selected >= 0 && blankBetween(lines, last + 1, cursor)) {
                 found = new Prompt("menu", question(lines, first), options, selected);
             }
             i = Math.max(j, i + 1);
         }
         return Optional.ofNullable(found);
+    }
+
+    private int lastOption(List<String> lines, int first, int count) {
+        int seen = 0;
+        for (int k = first; k < lines.size(); k++) {
+            if (option.matcher(lines.get(k)).matches() && ++seen == count) {
+                return k;
+            }
+        }
+        return lines.size() - 1;
+    }
+
+    private static boolean blankBetween(List<String> lines, int from, int toInclusive) {
+        for (int k = from; k <= toInclusive && k < lines.size(); k++) {
+            if (!lines.get(k).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String question(List<String> lines, int firstOption) {

@@ -58,6 +58,24 @@ class PromptDetectorTest {
     }
 
     @Test
+    void aMenuWithTextWrittenUnderItWasAnswered() {
+        assertEquals(Optional.empty(), detector.detect(screen(40, 10, "Proceed?\r\n❯ 1. Yes\r\n  2. No\r\nchose 1\r\n")));
+    }
+
+    @Test
+    void aQuestionWithOutputAfterItWasAnswered() {
+        assertEquals(Optional.empty(), detector.detect(screen(40, 10, "Overwrite? [y/N] \r\nworking\r\n")));
+        assertTrue(detector.detect(screen(40, 10, "Overwrite? [y/N]\r\n")).isPresent(), "a newline alone does not answer it");
+    }
+
+    @Test
+    void aCursesMenuWithTheCursorOnTheMarkedEntry() {
+        Prompt p = detector.detect(screen(40, 10, "\u001B[2;1HChoose:\r\n> 1. Apple\r\n  2. Banana\u001B[3;3H")).orElseThrow();
+        assertEquals("Choose:", p.question());
+        assertEquals(0, p.selected());
+    }
+
+    @Test
     void pressEnter() {
         Prompt p = detector.detect(screen(40, 5, "Press Enter to continue")).orElseThrow();
         assertEquals("press-enter", p.kind());
