@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class SendIT extends HarnessIT {
     @Test
     void sendRoundTripThroughCat() {
-        harness.run("start", "--name", "echo", "--", "cat").ok();
+        harness.run("start", "-i", "--name", "echo", "--", "cat").ok();
         harness.run("send", "echo", "hello", "world").ok();
         HarnessProcesses.awaitTrue("cat to echo the first line", FUNCTIONAL, () -> harness.tailAll("echo").equals("hello world\n"));
 

@@ -94,6 +94,76 @@ class TerminalIT extends HarnessIT {
         assertTrue(text.startsWith("one\ntwo 中文\n-- "), text);
     }
 
+    /**
+     * attach from a real terminal (a tmux pane), as a user would: the screen redrawn, keystrokes to
+     * the agent, Ctrl-] detaches and the agent runs on, a second attach, --read-only, the session's
+     * end while attached, and the pane's terminal settings the same afterwards each time. The agent
+     * reads raw bytes, so this holds on pipes (before the keeper) and on a pty.
+     */
+    @Test
+    void attachThroughTmuxAsAUserWould() throws Exception {
+        assumeTrue(new ProcessBuilder("tmux", "-V").start().waitFor() == 0, "tmux is not installed");
+        Path prog = script("echo.py", """
+                import os
+                print("ready", flush=True)
+                while True:
+                    b = os.read(0, 1024)
+                    if not b:
+                        break
+                    print("got " + repr(b), flush=True)
+                """);
+        harness.run("start", "-t", "--name", "at", "--", "python3", "-u", prog.toString()).ok();
+        HarnessProcesses.awaitTrue("the agent to start", FUNCTIONAL, () -> harness.tailAll("at").contains("ready"));
+        String socket = "harness-it-" + ProcessHandle.current().pid();
+        try {
+            tmux(socket, "new-session", "-d", "-x", "90", "-y", "25", "-s", "u", pane("1", "attach", "at"));
+            HarnessProcesses.awaitTrue("the redrawn screen in tmux", SHORT, () -> capture(socket).contains("ready"));
+            tmux(socket, "send-keys", "-t", "u", "hello");
+            HarnessProcesses.awaitTrue("typed keys to reach the agent", SHORT, () -> harness.tailAll("at").contains("hello"));
+            HarnessProcesses.awaitTrue("live output in tmux", SHORT, () -> capture(socket).contains("got b'hello"));
+            tmux(socket, "send-keys", "-t", "u", "C-]");
+            HarnessProcesses.awaitTrue("the detach message", SHORT,
+                    () -> capture(socket).contains("harness: detached; session at keeps running"));
+            assertEquals(readStty("1-before"), readStty("1-after"), "the terminal settings are put back");
+            assertEquals("running", harness.status("at"));
+
+            // read-only, in a second window: keys are dropped, the detach key still works
+            tmux(socket, "new-window", "-t", "u", pane("2", "attach", "--read-only", "at"));
+            HarnessProcesses.awaitTrue("the screen in the second window", SHORT, () -> capture(socket).contains("got b'hello"));
+            tmux(socket, "send-keys", "-t", "u", "dropped", "C-]");
+            HarnessProcesses.awaitTrue("the read-only detach", SHORT, () -> capture(socket).contains("harness: detached"));
+            assertEquals(readStty("2-before"), readStty("2-after"));
+            assertTrue(!harness.tailAll("at").contains("dropped"), harness.tailAll("at"));
+
+            // a third attach sees the session end
+            tmux(socket, "new-window", "-t", "u", pane("3", "attach", "at"));
+            HarnessProcesses.awaitTrue("the screen in the third window", SHORT, () -> capture(socket).contains("got b'hello"));
+            harness.run("stop", "at").ok();
+            HarnessProcesses.awaitTrue("the end of the session in tmux", SHORT, () -> capture(socket).contains("harness: session at stopped"));
+            assertEquals(readStty("3-before"), readStty("3-after"));
+        } finally {
+            new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A pane's shell command: the terminal's settings before and after the harness command, then a pause to be read. */
+    private String pane(String tag, String... args) {
+        return "stty -g > " + tmp.resolve("stty-" + tag + "-before") + "; " + String.join(" ", quoted(harness.command(args)))
+                + "; stty -g > " + tmp.resolve("stty-" + tag + "-after") + "; sleep 60";
+    }
+
+    private String readStty(String name) throws Exception {
+        Path p = tmp.resolve("stty-" + name);
+        HarnessProcesses.awaitTrue(p + " to be written", SHORT, () -> {
+            try {
+                return Files.size(p) > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return Files.readString(p).strip();
+    }
+
     // ---- on a pseudo-terminal ----
 
     @Test
