@@ -23,9 +23,7 @@ public enum EventType {
     TIMED_OUT,
     CRASHED,
     RECOVERED,
-    RESTARTED,
-    /** A terminal session's terminal was resized; data: {@code size} (COLSxROWS). */
-    RESIZED;
+    RESTARTED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

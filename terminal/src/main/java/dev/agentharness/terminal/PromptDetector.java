@@ -20,6 +20,13 @@ public final class PromptDetector {
     static final int ROWS_ABOVE = 20;
     /** Rows below the cursor still searched: a TUI's input box sits under its menu. */
     static final int ROWS_BELOW = 8;
+    /**
+     * Lines a full-screen program may draw under its menu (an entry's description, "Enter to
+     * confirm · Esc to cancel"); with a visible cursor nothing may follow the menu.
+     */
+    static final int TUI_FOOTER_LINES = 3;
+    /** How far above a menu its question (a line with a question mark) may be. */
+    static final int QUESTION_ABOVE = 8;
     /** A question line must be this close to the cursor. */
     static final int QUESTION_DISTANCE = 3;
 
@@ -37,14 +44,22 @@ public final class PromptDetector {
     }
 
     public Optional<Prompt> detect(Screen screen) {
-        int top = Math.max(0, screen.cursorRow() - ROWS_ABOVE);
-        int bottom = Math.min(screen.rows() - 1, screen.cursorRow() + ROWS_BELOW);
+        int cursorRow = screen.cursorRow();
+        if (!screen.cursorVisible()) {
+            // A TUI that hides the cursor leaves it anywhere, often on the last row: what it drew
+            // last is where its question is.
+            while (cursorRow > 0 && clean(screen.lines().get(cursorRow)).isEmpty()) {
+                cursorRow--;
+            }
+        }
+        int top = Math.max(0, cursorRow - ROWS_ABOVE);
+        int bottom = Math.min(screen.rows() - 1, cursorRow + ROWS_BELOW);
         List<String> lines = new ArrayList<>();
         for (int r = top; r <= bottom; r++) {
             lines.add(clean(screen.lines().get(r)));
         }
-        int cursor = screen.cursorRow() - top;
-        Optional<Prompt> menu = menu(lines, cursor);
+        int cursor = cursorRow - top;
+        Optional<Prompt> menu = menu(lines, cursor, screen.cursorVisible() ? 0 : TUI_FOOTER_LINES);
         if (menu.isPresent()) {
             return menu;
         }
@@ -91,7 +106,7 @@ public final class PromptDetector {
      * border lines between it and the cursor (a menu with text written under it was answered); its
      * question is the line above.
      */
-    private Optional<Prompt> menu(List<String> lines, int cursor) {
+    private Optional<Prompt> menu(List<String> lines, int cursor, int footerLines) {
         Prompt found = null;
         int i = 0;
         while (i < lines.size()) {
@@ -120,7 +135,7 @@ public final class PromptDetector {
                 }
             }
             int last = lastOption(lines, first, options.size());
-            if (options.size() >= 2 && selected >= 0 && blankBetween(lines, last + 1, cursor)) {
+            if (options.size() >= 2 && selected >= 0 && textLinesBetween(lines, last + 1, cursor) <= footerLines) {
                 found = new Prompt("menu", question(lines, first), options, selected);
             }
             i = Math.max(j, i + 1);
@@ -138,16 +153,23 @@ public final class PromptDetector {
         return lines.size() - 1;
     }
 
-    private static boolean blankBetween(List<String> lines, int from, int toInclusive) {
+    private static int textLinesBetween(List<String> lines, int from, int toInclusive) {
+        int n = 0;
         for (int k = from; k <= toInclusive && k < lines.size(); k++) {
             if (!lines.get(k).isEmpty()) {
-                return false;
+                n++;
             }
         }
-        return true;
+        return n;
     }
 
+    /** The nearest line above the menu that asks something, else the nearest line with text. */
     private static String question(List<String> lines, int firstOption) {
+        for (int k = firstOption - 1; k >= Math.max(0, firstOption - QUESTION_ABOVE); k--) {
+            if (lines.get(k).contains("?")) {
+                return lines.get(k);
+            }
+        }
         for (int k = firstOption - 1; k >= 0; k--) {
             if (!lines.get(k).isEmpty()) {
                 return lines.get(k);

@@ -11,7 +11,7 @@ import java.util.regex.PatternSyntaxException;
  * <pre>
  * # KIND REGEX        (KIND: yes-no, press-enter or confirm; the regex is Java's, matched in a line)
  * yes-no      (?i)[(\[]y(es)?/n(o)?[)\]]
- * selectors   ❯>›▸▶➤→      (the characters that mark the chosen entry of a numbered menu)
+ * selectors   ❯>›▸▶➤→●     (the characters that mark the chosen entry of a numbered menu)
  * </pre>
  * Numbered menus (two or more entries numbered from 1, one of them marked by a selector) are
  * recognised by structure, not by a regex.
@@ -28,7 +28,7 @@ public record PromptRules(List<Rule> rules, String selectors) {
             "press-enter (?i)\\b(press|hit) (enter|return)\\b",
             "confirm     (?i)\\b(do you want to|would you like to|are you sure|shall i|should i)\\b.*\\?",
             "confirm     (?i)\\b(proceed|continue|overwrite|allow)\\s*\\?",
-            "selectors   ❯>›▸▶➤→");
+            "selectors   ❯>›▸▶➤→●");
 
     public PromptRules {
         rules = List.copyOf(rules);

@@ -75,6 +75,37 @@ class PromptDetectorTest {
         assertEquals(0, p.selected());
     }
 
+    /** As Codex draws its first screen: entries with descriptions, a footer, the cursor hidden on the last row. */
+    @Test
+    void aFullScreenMenuWithDescriptionsAndAFooterAndTheCursorHiddenAtTheBottom() {
+        String codexLike = "\u001B[?1049h\u001B[?25l  Welcome\r\n\r\n  Choose how you want to use it.\r\n\r\n"
+                + "> 1. Sign in\r\n     with a browser\r\n\r\n  2. Sign in with a code\r\n     from another device\r\n\r\n"
+                + "  3. Another way\r\n     an API key\r\n\r\n  Press enter to continue\u001B[40;1H";
+        Prompt p = detector.detect(screen(80, 40, codexLike)).orElseThrow();
+        assertEquals("menu", p.kind());
+        assertEquals(List.of("1. Sign in", "2. Sign in with a code", "3. Another way"), p.options());
+        assertEquals(0, p.selected());
+    }
+
+    /** As Gemini CLI asks for trust: a box, the question a paragraph above the entries, marked with ●. */
+    @Test
+    void aBoxedMenuWhoseQuestionIsAParagraphAbove() {
+        String geminiLike = "\u001B[?25l ╭──────────────────────────────╮\r\n │                              │\r\n"
+                + " │ Do you trust this folder?    │\r\n │                              │\r\n │ Trusting it lets the tool    │\r\n"
+                + " │ load its settings.           │\r\n │                              │\r\n │ ● 1. Trust folder            │\r\n"
+                + " │   2. Trust parent folder     │\r\n │   3. Don't trust             │\r\n │                              │\r\n"
+                + " ╰──────────────────────────────╯\r\n\u001B[30;1H";
+        Prompt p = detector.detect(screen(60, 30, geminiLike)).orElseThrow();
+        assertEquals("Do you trust this folder?", p.question());
+        assertEquals(3, p.options().size());
+    }
+
+    @Test
+    void withAVisibleCursorNothingMayFollowAMenu() {
+        assertEquals(Optional.empty(), detector.detect(screen(40, 10, "Proceed?\r\n❯ 1. Yes\r\n  2. No\r\nEnter to confirm\r\n")));
+        assertTrue(detector.detect(screen(40, 10, "\u001B[?25lProceed?\r\n❯ 1. Yes\r\n  2. No\r\nEnter to confirm\r\n")).isPresent());
+    }
+
     @Test
     void pressEnter() {
         Prompt p = detector.detect(screen(40, 5, "Press Enter to continue")).orElseThrow();

@@ -16,8 +16,7 @@ import java.util.List;
 /**
  * A session's screen, rebuilt from what the store holds: every chunk of output in seq order fed to
  * a {@link ScreenEmulator}, at the sizes the terminal had when each was written (the session's
- * starting size, then each resize, by time: a {@code resized} event's {@code size}, or an
- * {@code input} event's {@code resize}). Needs neither the daemon nor the agent.
+ * starting size, then each resize, by time: an {@code input} event's {@code resize}). Needs neither the daemon nor the agent.
  */
 public final class StoredScreen {
     private static final int PAGE = 1000;
@@ -42,7 +41,7 @@ public final class StoredScreen {
         ScreenEmulator emulator = ScreenEmulators.create(start);
         Deque<SessionEvent> resizes = new ArrayDeque<>();
         for (SessionEvent e : events.list(session.id())) {
-            if (e.type() == EventType.RESIZED || (e.type() == EventType.INPUT && e.data().containsKey("resize"))) {
+            if (e.type() == EventType.INPUT && e.data().containsKey("resize")) {
                 resizes.add(e);
             }
         }
@@ -67,7 +66,7 @@ public final class StoredScreen {
     }
 
     private static void apply(SessionEvent resize, ScreenEmulator emulator) {
-        Object size = resize.data().containsKey("size") ? resize.data().get("size") : resize.data().get("resize");
+        Object size = resize.data().get("resize");
         if (size != null) {
             try {
                 emulator.resize(TerminalSize.parse(size.toString()));

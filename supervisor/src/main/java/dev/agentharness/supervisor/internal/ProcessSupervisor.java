@@ -191,7 +191,7 @@ public final class ProcessSupervisor implements Supervisor {
         resizeTerminal(s, size);
         watchdog.terminalResized(s.id(), size);
         // harness screen replays the stored bytes at the sizes they were drawn for: it needs every change.
-        recorder.record(s.id(), EventType.RESIZED, StatusRecorder.data("size", size.toString()));
+        recorder.record(s.id(), EventType.INPUT, data("resize", size.toString()));
     }
 
     private void resizeTerminal(LiveSession s, TerminalSize size) {
