@@ -13,8 +13,8 @@ import java.util.Objects;
  * bytes again) was most of the output writer's Java time in the capture benchmark. The array is
  * handed over, not copied: whoever builds a chunk must not change it afterwards.
  *
- * @param utf8 well-formed UTF-8 (the capture path replaces malformed input before it gets here;
- *     the {@code String} constructor encodes, which replaces unpaired surrogates)
+ * @param utf8 the bytes as the agent wrote them: UTF-8 as a rule, but not necessarily (they are stored
+ *     exactly, as TEXT when well-formed and as a BLOB otherwise)
  */
 public record PendingChunk(String sessionId, StreamType stream, Instant timestamp, byte[] utf8) {
     public PendingChunk {

@@ -95,7 +95,9 @@ public record Session(
 
     /** The name if it has one, otherwise the id: how messages refer to a session. */
     public String label() {
-        return spec.name() != null ? spec.name() : id;
+        // Names are chosen by whoever starts a session: shown with control characters made visible,
+        // so that a name cannot move a terminal's cursor or forge a log line.
+        return spec.name() != null ? ControlChars.forLog(spec.name()) : id;
     }
 
     /** How long it ran (or has run until {@code now}), or null when it never started. */

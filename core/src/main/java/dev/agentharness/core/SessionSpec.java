@@ -99,6 +99,35 @@ public record SessionSpec(
         return terminal != null;
     }
 
+    /**
+     * Why this spec cannot be launched as it is, when a NUL byte is in the command, the cwd, an
+     * environment key or an environment value (no process can receive one: the kernel's strings end
+     * at it); null when there is none. Not checked by the constructor, so that a stored spec always
+     * reads back; whoever accepts a new spec asks this first.
+     */
+    public String nulProblem() {
+        if (name != null && name.indexOf('\0') >= 0) {
+            return "the name contains a NUL byte";
+        }
+        for (int i = 0; i < command.size(); i++) {
+            if (command.get(i).indexOf('\0') >= 0) {
+                return (i == 0 ? "the command's program" : "argument " + i + " of the command") + " contains a NUL byte";
+            }
+        }
+        if (cwd.indexOf('\0') >= 0) {
+            return "the working directory contains a NUL byte";
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().indexOf('\0') >= 0) {
+                return "an environment variable name contains a NUL byte";
+            }
+            if (e.getValue() != null && e.getValue().indexOf('\0') >= 0) {
+                return "the value of environment variable " + ControlChars.forLog(e.getKey()) + " contains a NUL byte";
+            }
+        }
+        return null;
+    }
+
     public SessionSpec withName(String newName) {
         return toBuilder().name(newName).build();
     }

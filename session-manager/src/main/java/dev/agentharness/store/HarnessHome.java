@@ -1,6 +1,7 @@
 package dev.agentharness.store;
 
 import dev.agentharness.core.error.HarnessException;
+import dev.agentharness.store.internal.HomePath;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,13 +18,17 @@ import java.util.Set;
  *
  * <p>The home holds secrets (agents' environments are stored so that they can be restarted), so it
  * is kept at mode 0700, and a home owned by another user is refused rather than used: whoever owns
- * it could read the database or impersonate the daemon's socket.
+ * it could read the database or impersonate the daemon's socket. So is a home that is a symbolic link
+ * or lies below a directory someone else could change ({@code internal/HomePath}): whoever can
+ * change the path can swap the home for theirs between our check and our use.
  */
 public final class HarnessHome {
     public static final String ENV_VAR = "HARNESS_HOME";
     static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
     private final Path dir;
+    /** What {@link #ensureExists} checked (device and inode), for {@link #recheck}; null before. */
+    private volatile Object identity;
 
     private HarnessHome(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -84,6 +89,7 @@ public final class HarnessHome {
      * @return this
      */
     public HarnessHome ensureExists() {
+        HomePath.check(dir);
         try {
             if (!Files.isDirectory(dir)) {
                 if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -105,10 +111,19 @@ public final class HarnessHome {
             if (!Files.getPosixFilePermissions(dir).equals(OWNER_ONLY_DIR)) {
                 Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
             }
+            identity = HomePath.identity(dir);
             return this;
         } catch (IOException e) {
             throw new HarnessException("cannot use harness home " + dir + ": " + describe(e), e);
         }
+    }
+
+    /**
+     * After the home's files (database, socket, lock) are open: the home is still the directory that
+     * {@link #ensureExists} checked, and still safe. Refuses it otherwise.
+     */
+    public void recheck() {
+        HomePath.recheck(dir, identity);
     }
 
     private static String describe(IOException e) {

@@ -4,6 +4,7 @@ import static dev.agentharness.core.StreamType.STDERR;
 import static dev.agentharness.core.StreamType.STDOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentharness.core.OutputChunk;
 import dev.agentharness.core.OutputSize;
@@ -211,5 +212,45 @@ class OutputStoreTest {
 
     static List<String> texts(List<OutputChunk> chunks) {
         return chunks.stream().map(OutputChunk::text).toList();
+    }
+
+    /**
+     * Issue 16, item 5: 53 MB of random bytes were stored as 96 MB, invalid UTF-8 replaced with
+     * U+FFFD. Now every chunk is stored exactly: as TEXT when it is UTF-8, as a BLOB when it is not.
+     */
+    @Test
+    void randomBytesAreStoredExactly() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(16);
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        java.util.List<PendingChunk> chunks = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            byte[] data = new byte[1 + random.nextInt(8192)];
+            if (i % 2 == 0) {
+                random.nextBytes(data);
+            } else {
+                java.util.Arrays.fill(data, (byte) 'a');
+            }
+            written.writeBytes(data);
+            chunks.add(new PendingChunk(a.id(), StreamType.STDOUT, clock.instant(), data));
+        }
+        outputs.appendBatch(chunks);
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        outputs.writeFull(a.id(), null, read);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(written.toByteArray(), read.toByteArray());
+        assertEquals(written.size(), outputs.size(a.id()).bytes());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + stores.file());
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT typeof(data), COUNT(*), SUM(length(CAST(data AS BLOB)) = bytes)"
+                     + " FROM session_outputs WHERE session_id = '" + a.id() + "' GROUP BY 1 ORDER BY 1")) {
+            assertTrue(rs.next());
+            assertEquals("blob", rs.getString(1));
+            assertEquals(32, rs.getInt(2));
+            assertEquals(32, rs.getInt(3), "each BLOB's length is its byte count");
+            assertTrue(rs.next());
+            assertEquals("text", rs.getString(1));
+            assertEquals(32, rs.getInt(2));
+        }
+        // Text views decode leniently, and the last line is found by its bytes.
+        assertTrue(outputs.lastLines(a.id(), 1, null).endsWith("a"));
     }
 }

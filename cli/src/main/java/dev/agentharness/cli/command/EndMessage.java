@@ -1,5 +1,6 @@
 package dev.agentharness.cli.command;
 
+import dev.agentharness.core.ControlChars;
 import dev.agentharness.core.Session;
 
 /** "session build-api completed (exit 0)": how a follower reports the end of a session. */
@@ -15,7 +16,7 @@ final class EndMessage {
         // "exited with code 7" would only repeat the exit code just printed.
         boolean onlyRepeatsExitCode = s.exitCode() != null && ("exited with code " + s.exitCode()).equals(s.reason());
         if (s.reason() != null && !s.reason().isBlank() && !onlyRepeatsExitCode) {
-            b.append(": ").append(s.reason().strip().replaceAll("\\s*[\\r\\n]+\\s*", "; "));
+            b.append(": ").append(ControlChars.forLog(s.reason().strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ")));
         }
         return b.toString();
     }

@@ -9,16 +9,15 @@ import dev.agentharness.cli.control.ControlProtocol;
 import java.util.Arrays;
 import java.util.Base64;
 import dev.agentharness.cli.daemon.Signals;
+import dev.agentharness.cli.tail.ChunkSink;
 import dev.agentharness.cli.tail.OutputFollower;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.store.SqliteStores;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,12 +70,14 @@ public final class RunCommand implements Callable<Integer> {
         if (options.interactive()) {
             forwardStdin(s.id());
         }
-        Writer out = new BufferedWriter(new OutputStreamWriter(ctx.env().stdout(), StandardCharsets.UTF_8), 1 << 16);
+        // The agent's stdout to ours and its stderr to ours, byte for byte, as docker run keeps them.
+        OutputStream out = new BufferedOutputStream(ctx.env().stdout(), 1 << 16);
+        ChunkSink sink = ChunkSink.split(out, ctx.env().err());
         Session ended;
         try (SqliteStores stores = ctx.openStores()) {
             ended = new OutputFollower(stores.outputs(), stores.sessions())
-                    .follow(s.id(), 0, EnumSet.allOf(StreamType.class), out);
-            out.flush();
+                    .follow(s.id(), 0, EnumSet.allOf(StreamType.class), sink);
+            sink.flush();
         } catch (IOException e) {
             if (Errors.isBrokenPipe(e)) {
                 // Nobody reads the output any more; the agent goes on, as after Ctrl-C.

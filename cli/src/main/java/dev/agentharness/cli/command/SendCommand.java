@@ -23,8 +23,13 @@ import picocli.CommandLine.Parameters;
                 "TEXT... is joined with spaces and ended with a newline; '-' copies standard input as it is.",
                 "--keys sends tmux key names and text as a terminal would type them."})
 public final class SendCommand implements Callable<Integer> {
-    /** Standard input is forwarded in pieces of this size, each one request, well under the line limit. */
-    private static final int STDIN_PIECE = 256 * 1024;
+    /**
+     * Standard input is forwarded in pieces of this size, each one request, well under the daemon's
+     * request limit once base64-encoded ({@code ControlProtocol.MAX_REQUEST_BYTES}). Each request
+     * waits until the agent has read the one before (the daemon queues one piece per session), so a
+     * fast sender goes at the agent's pace, and one whose agent stops reading gets an error.
+     */
+    private static final int STDIN_PIECE = 64 * 1024;
 
     private final CommandContext ctx;
 

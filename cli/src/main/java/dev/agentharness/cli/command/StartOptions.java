@@ -90,6 +90,11 @@ public final class StartOptions {
         if (name != null && name.isBlank()) {
             throw new UsageException("--name must not be blank");
         }
+        String nul = new SessionSpec(null, command, cwd == null ? "/" : cwd, env, null, null, null, null, RestartPolicy.NO, null, 0,
+                Map.of()).nulProblem();
+        if (nul != null) {
+            throw new UsageException(nul);
+        }
         Path dir;
         try {
             dir = cwd == null ? callerCwd : callerCwd.resolve(cwd).toAbsolutePath().normalize();

@@ -4,17 +4,17 @@ import dev.agentharness.cli.Errors;
 import dev.agentharness.cli.UsageException;
 import dev.agentharness.cli.daemon.DaemonPid;
 import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.cli.tail.ChunkSink;
+import dev.agentharness.cli.tail.EscapingStream;
 import dev.agentharness.cli.tail.OutputFollower;
 import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.OutputChunk;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.store.SqliteStores;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -49,6 +49,10 @@ public final class TailCommand implements Callable<Integer> {
             description = "Only this stream.")
     StreamType stream;
 
+    @Option(names = "--escape",
+            description = "Show control characters (escape sequences, NULs, bytes that are not UTF-8) visibly instead of sending them to the terminal.")
+    boolean escape;
+
     @Option(names = "--since", paramLabel = "DUR|TIME",
             description = "Output stored since this long ago (30s, 5m) or since an ISO-8601 time, instead of -n.")
     String since;
@@ -64,8 +68,10 @@ public final class TailCommand implements Callable<Integer> {
         }
         Instant sinceInstant = since == null ? null : parseSince(since, ctx.env().clock().instant());
         Set<StreamType> streams = stream == null ? EnumSet.allOf(StreamType.class) : EnumSet.of(stream);
-        // Raw UTF-8 to the real stdout: the bytes the agent wrote, whatever the platform charset.
-        Writer out = new BufferedWriter(new OutputStreamWriter(ctx.env().stdout(), StandardCharsets.UTF_8), 1 << 16);
+        // The bytes the agent wrote, to the real stdout: escape sequences included, as a terminal
+        // replay should be (docker logs does the same); --escape shows them instead.
+        OutputStream raw = new BufferedOutputStream(ctx.env().stdout(), 1 << 16);
+        OutputStream out = escape ? new EscapingStream(raw) : raw;
         try (SqliteStores stores = ctx.openStores()) {
             Session s = new SessionResolver(stores.sessions()).resolve(session);
             long cursor;
@@ -89,7 +95,7 @@ public final class TailCommand implements Callable<Integer> {
                 ctx.env().err().println("harness: note: no daemon is running; " + s.label()
                         + " will show as ended once a daemon starts and reconciles it");
             }
-            Session ended = new OutputFollower(stores.outputs(), stores.sessions()).follow(s.id(), cursor, streams, out);
+            Session ended = new OutputFollower(stores.outputs(), stores.sessions()).follow(s.id(), cursor, streams, ChunkSink.to(out));
             out.flush();
             ctx.env().err().println("harness: " + EndMessage.of(ended));
             return 0;
@@ -101,13 +107,13 @@ public final class TailCommand implements Callable<Integer> {
         }
     }
 
-    private static long writeSince(SqliteStores stores, String id, Instant since, Set<StreamType> streams, Writer out)
+    private static long writeSince(SqliteStores stores, String id, Instant since, Set<StreamType> streams, OutputStream out)
             throws IOException {
         List<OutputChunk> chunks = stores.outputs().getBySessionSince(id, since);
         long cursor = 0;
         for (OutputChunk c : chunks) {
             if (streams.contains(c.stream())) {
-                out.write(c.text());
+                out.write(c.data());
             }
             cursor = c.seq();
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentharness.core.error.DaemonUnavailableException;
+import dev.agentharness.core.error.HarnessException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -39,6 +40,13 @@ public final class ControlClient implements AutoCloseable {
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socket));
+            // Before anything is sent (a start carries the agent's environment): the socket file was
+            // checked, but another user could have swapped what it leads to since.
+            String stranger = PeerCredentials.strangerOrNull(channel);
+            if (stranger != null) {
+                channel.close();
+                throw new HarnessException("refusing to talk to the process listening on " + socket + ": " + stranger);
+            }
             return Optional.of(new ControlClient(new LineChannel(channel, ControlProtocol.MAX_LINE_BYTES), mapper, socket));
         } catch (IOException | UnsupportedOperationException e) {
             if (channel != null) {
@@ -74,7 +82,17 @@ public final class ControlClient implements AutoCloseable {
     public JsonNode call(ObjectNode request) {
         String response;
         try {
-            line.writeLine(WireJson.write(request));
+            try {
+                line.writeLine(WireJson.write(request));
+            } catch (IOException writeFailed) {
+                // A daemon that refuses a connection (busy) answers and closes at once, maybe before
+                // the request was written: its answer says more than the broken pipe does.
+                response = line.readLine();
+                if (response == null) {
+                    throw writeFailed;
+                }
+                return parse(response);
+            }
             response = line.readLine();
         } catch (IOException e) {
             throw new DaemonUnavailableException("lost the connection to the daemon (" + e.getMessage() + ")", e);
@@ -83,6 +101,10 @@ public final class ControlClient implements AutoCloseable {
             throw new DaemonUnavailableException("the daemon closed the connection before answering (see "
                     + socket.resolveSibling("daemon.log") + ")");
         }
+        return parse(response);
+    }
+
+    private JsonNode parse(String response) {
         JsonNode node;
         try {
             node = WireJson.read(response);

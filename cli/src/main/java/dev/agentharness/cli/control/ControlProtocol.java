@@ -12,8 +12,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * wait, stop) simply holds its connection until the answer.
  */
 public final class ControlProtocol {
-    /** Longest request or response line accepted, newline excluded. */
+    /** Longest response line a client accepts, newline excluded. */
     public static final int MAX_LINE_BYTES = 1 << 20;
+    /**
+     * Longest request line the daemon buffers, newline excluded; checked before any JSON is parsed.
+     * Small on purpose (see {@code ControlLimits}): {@code send -} forwards standard input in pieces
+     * well under it, and a start request (command line and environment) must fit in it.
+     */
+    public static final int MAX_REQUEST_BYTES = 128 * 1024;
 
     public static final String OP_PING = "ping";
     public static final String OP_START = "start";

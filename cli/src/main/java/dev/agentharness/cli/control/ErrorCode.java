@@ -16,6 +16,8 @@ public enum ErrorCode {
     ILLEGAL_TRANSITION(1),
     SPAWN_FAILED(1),
     SHUTTING_DOWN(1),
+    /** The daemon already serves as many connections as it allows; try again. */
+    BUSY(1),
     ERROR(1);
 
     private final int exitCode;

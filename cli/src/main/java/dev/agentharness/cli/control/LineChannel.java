@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 public final class LineChannel implements AutoCloseable {
     private final SocketChannel channel;
     private final int maxLineBytes;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private boolean eof;
+    /** {@link System#nanoTime()} when the first byte of the line being read arrived; 0 between lines. */
+    private volatile long lineStartedAt;
 
     public LineChannel(SocketChannel channel, int maxLineBytes) {
         this.channel = channel;
@@ -45,10 +47,14 @@ public final class LineChannel implements AutoCloseable {
                 if (b == '\n') {
                     String line = pending.toString(StandardCharsets.UTF_8);
                     pending.reset();
+                    lineStartedAt = 0;
                     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
                 }
                 if (pending.size() >= maxLineBytes) {
                     throw new LineTooLongException(maxLineBytes);
+                }
+                if (pending.size() == 0 && lineStartedAt == 0) {
+                    lineStartedAt = nonZeroNow();
                 }
                 pending.write(b);
             }
@@ -73,6 +79,7 @@ public final class LineChannel implements AutoCloseable {
         while (true) {
             while (readBuffer.hasRemaining()) {
                 if (readBuffer.get() == '\n') {
+                    lineStartedAt = 0;
                     return true;
                 }
             }
@@ -101,6 +108,20 @@ public final class LineChannel implements AutoCloseable {
         } finally {
             channel.configureBlocking(true);
         }
+    }
+
+    /**
+     * When the first byte of the line now being read (or skipped) arrived, as {@link System#nanoTime()};
+     * 0 when no line is begun. Safe to call from any thread: the daemon's reaper uses it to close
+     * connections that start a request and never finish it.
+     */
+    public long lineStartedAt() {
+        return lineStartedAt;
+    }
+
+    private static long nonZeroNow() {
+        long now = System.nanoTime();
+        return now == 0 ? 1 : now;
     }
 
     /** Reads more bytes after any unread ones; returns what the channel's read returned. */

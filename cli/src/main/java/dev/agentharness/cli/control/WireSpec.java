@@ -122,7 +122,7 @@ public final class WireSpec {
             throw new IllegalArgumentException("project must be an absolute path, not '" + project + "'");
         }
         List<String> notify = notify(n.get("notify"));
-        return SessionSpec.builder(command, cwd)
+        SessionSpec spec = SessionSpec.builder(command, cwd)
                 .name(name == null ? null : name.strip())
                 .env(env)
                 .requestedSlot(slot)
@@ -136,6 +136,11 @@ public final class WireSpec {
                 .project(project != null ? project : ProjectDirs.projectOf(cwd))
                 .notifySinks(notify)
                 .build();
+        String nul = spec.nulProblem();
+        if (nul != null) {
+            throw new IllegalArgumentException(nul);
+        }
+        return spec;
     }
 
     /** Sink addresses, each checked; the error never repeats a URL whole. */

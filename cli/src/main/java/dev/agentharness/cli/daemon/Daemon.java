@@ -49,6 +49,7 @@ public final class Daemon implements DaemonControl {
         home.ensureExists();
         ObjectMapper mapper = ControlProtocol.newMapper();
         refuseIfAnswering(mapper);
+        FatalThreads.install();
         for (String signal : List.of("TERM", "INT", "HUP")) {
             Signals.on(signal, () -> requestShutdown("SIG" + signal));
         }
@@ -67,6 +68,8 @@ public final class Daemon implements DaemonControl {
                     wiring.stores().queue(), mapper, clock, this, config.stopGrace());
             server = new ControlServer(home.socket(), handler);
             server.start();
+            // The database, lock and socket are open now: the home is still the one that was checked.
+            home.recheck();
             log.info("ready");
             shutdown.await();
             log.info("shutting down ({}): stopping agents, grace {}", shutdownReason.get(),

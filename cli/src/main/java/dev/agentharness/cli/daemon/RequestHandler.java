@@ -14,6 +14,7 @@ import dev.agentharness.cli.control.WireSpec;
 import dev.agentharness.cli.format.JsonViews.SessionView;
 import dev.agentharness.cli.lookup.RunResolver;
 import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.core.ControlChars;
 import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.Run;
 import dev.agentharness.core.RunStatus;
@@ -87,7 +88,7 @@ public final class RequestHandler {
             }
             return write(dispatch(op, request, waiter));
         } catch (ClientGoneException e) {
-            log.info("{}: client disconnected while waiting", op);
+            log.info("{}: client disconnected while waiting", ControlChars.forLog(op));
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -143,7 +144,7 @@ public final class RequestHandler {
             throw new UsageException("invalid slot " + spec.requestedSlot() + " (there are slots 1 to " + sessions.slotCount() + ")");
         }
         spec = spec.withRunId(runFor(spec.runId()));
-        log.info("start{}: {}", wait ? " (wait)" : "", spec);
+        log.info("start{}: {}", wait ? " (wait)" : "", ControlChars.forLog(spec));
         if (!wait) {
             return withSession(supervisor.startSession(spec));
         }
@@ -272,11 +273,11 @@ public final class RequestHandler {
         ErrorCode code = codeOf(e);
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         if (code == ErrorCode.ERROR && !(e instanceof HarnessException)) {
-            log.error("{} failed", op, e);
+            log.error("{} failed", ControlChars.forLog(op), e);
             message = "internal error in the daemon: " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "") + " (see daemon.log)";
         } else {
-            log.info("{} refused: {}", op, message);
+            log.info("{} refused: {}", ControlChars.forLog(op), ControlChars.forLog(message));
         }
         return error(code, message);
     }

@@ -7,7 +7,6 @@ import dev.agentharness.core.error.NoSuchSessionException;
 import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.core.store.SessionStore;
 import java.io.IOException;
-import java.io.Writer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +60,7 @@ public final class OutputFollower {
      * @return the session as it ended
      * @throws NoSuchSessionException when the session is deleted (purged) meanwhile
      */
-    public Session follow(String sessionId, long cursor, Set<StreamType> streams, Writer out)
+    public Session follow(String sessionId, long cursor, Set<StreamType> streams, ChunkSink out)
             throws IOException, InterruptedException {
         long lastOutput = System.nanoTime();
         long lastStatusCheck = 0;
@@ -88,7 +87,7 @@ public final class OutputFollower {
      * Reads to the end after the session ended: until no chunk is left and the cursor has reached
      * the chunk count on the row (bounded, in case the count and the chunks ever disagree).
      */
-    private Session drain(Session ended, long cursor, Set<StreamType> streams, Writer out)
+    private Session drain(Session ended, long cursor, Set<StreamType> streams, ChunkSink out)
             throws IOException, InterruptedException {
         for (int retry = 0; ; ) {
             List<OutputChunk> chunks = outputs.after(ended.id(), cursor, BATCH);
@@ -108,10 +107,10 @@ public final class OutputFollower {
         return sessions.get(sessionId).orElseThrow(() -> new NoSuchSessionException(sessionId + " (it was purged)"));
     }
 
-    private static long write(List<OutputChunk> chunks, Set<StreamType> streams, Writer out) throws IOException {
+    private static long write(List<OutputChunk> chunks, Set<StreamType> streams, ChunkSink out) throws IOException {
         for (OutputChunk c : chunks) {
             if (streams.contains(c.stream())) {
-                out.write(c.text());
+                out.write(c);
             }
         }
         out.flush();

@@ -119,8 +119,43 @@ class ControlServerTest {
         };
         RequestHandler handler = new RequestHandler(supervisor, sessions, runs, queue, mapper, Clock.systemUTC(), control,
                 Duration.ofSeconds(10));
+        this.handler = handler;
         server = new ControlServer(socket, handler);
         server.start();
+    }
+
+    private RequestHandler handler;
+
+    /** Serves the same handler again, with these limits. */
+    private void restartWith(ControlLimits limits) throws IOException {
+        server.close();
+        server = new ControlServer(socket, handler, limits);
+        server.start();
+    }
+
+    private SocketChannel connect() throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        return ch;
+    }
+
+    /** Blocks until the server closes {@code ch} (the test's timeout bounds the wait); returns what it sent first. */
+    private static String readUntilClosed(SocketChannel ch) throws IOException {
+        StringBuilder b = new StringBuilder();
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        while (true) {
+            buf.clear();
+            int n;
+            try {
+                n = ch.read(buf);
+            } catch (IOException reset) {
+                return b.toString();
+            }
+            if (n < 0) {
+                return b.toString();
+            }
+            b.append(new String(buf.array(), 0, n, StandardCharsets.UTF_8));
+        }
     }
 
     @AfterEach
@@ -315,5 +350,80 @@ class ControlServerTest {
         server.close();
         assertFalse(Files.exists(socket));
         assertTrue(ControlClient.tryConnect(socket, mapper).isEmpty());
+    }
+
+    // ------------------------------------------------------------ issue 16: what one client may cost
+
+    @Test
+    void connectionsOverTheCapAreAnsweredBusyAndClosed() throws IOException {
+        restartWith(new ControlLimits(2, 1024, Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        try (SocketChannel a = connect(); SocketChannel b = connect()) {
+            // Both are being served (each is answered), so the third is over the cap.
+            a.write(ByteBuffer.wrap("{\"op\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8)));
+            assertTrue(readLine(a).contains("\"ok\":true"));
+            b.write(ByteBuffer.wrap("{\"op\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8)));
+            assertTrue(readLine(b).contains("\"ok\":true"));
+            try (ControlClient c = client()) {
+                RemoteException e = assertThrows(RemoteException.class, () -> c.call(c.request(ControlProtocol.OP_PING)));
+                assertEquals(ErrorCode.BUSY, e.code());
+                assertTrue(e.getMessage().contains("2 connections"), e.getMessage());
+            }
+        }
+        assertServing(); // once they are gone, there is room again
+    }
+
+    @Test
+    void aRequestLineIsLimitedBeforeItIsParsed() throws IOException {
+        restartWith(new ControlLimits(4, 1024, Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        JsonNode r = raw("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}\n");
+        assertEquals("bad_request", r.path("error").path("code").asText(), r.toString());
+        assertTrue(r.path("error").path("message").asText().contains("1024"), r.toString());
+        assertServing();
+    }
+
+    @Test
+    void aHalfSentRequestIsClosedAfterTheLineTimeout() throws IOException {
+        restartWith(new ControlLimits(4, 1024, Duration.ofMillis(200), Duration.ofSeconds(60)));
+        try (SocketChannel ch = connect()) {
+            ch.write(ByteBuffer.wrap("{\"op\":\"pi".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("", readUntilClosed(ch), "closed without an answer");
+        }
+        assertServing();
+    }
+
+    @Test
+    void aLineBeingSkippedIsClosedAfterTheLineTimeoutToo() throws IOException {
+        restartWith(new ControlLimits(4, 1024, Duration.ofMillis(200), Duration.ofSeconds(60)));
+        try (SocketChannel ch = connect()) {
+            // Over the limit and never finished: skipping it must not take for ever either.
+            ch.write(ByteBuffer.wrap("x".repeat(4000).getBytes(StandardCharsets.UTF_8)));
+            readUntilClosed(ch);
+        }
+        assertServing();
+    }
+
+    @Test
+    void anIdleConnectionIsClosed() throws IOException {
+        restartWith(new ControlLimits(4, 1024, Duration.ofSeconds(60), Duration.ofMillis(200)));
+        try (SocketChannel ch = connect()) {
+            ch.write(ByteBuffer.wrap("{\"op\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8)));
+            String answered = readUntilClosed(ch);
+            assertTrue(answered.contains("\"ok\":true"), "answered first, then closed when idle: " + answered);
+        }
+    }
+
+    @Test
+    void aWaitingRequestIsNeitherIdleNorHalfSent() throws Exception {
+        restartWith(new ControlLimits(4, 1024, Duration.ofMillis(100), Duration.ofMillis(100)));
+        try (SocketChannel ch = connect()) {
+            ch.write(ByteBuffer.wrap("{\"op\":\"start\",\"spec\":{\"command\":[\"true\"],\"cwd\":\"/\"},\"wait\":true}\n"
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertTrue(queued.await(10, TimeUnit.SECONDS));
+            Thread.sleep(600); // several timeouts' worth: the reaper must leave a request being handled alone
+            dequeued.complete(session("01JBBBBBBBBBBBBBBBBBBBBBBB", "late"));
+            String line = readLine(ch);
+            assertNotNull(line);
+            assertTrue(line.contains("\"ok\":true"), line);
+        }
     }
 }

@@ -131,6 +131,20 @@ public final class HarnessProcesses {
         return startCommand(List.of(args), command(args), stdin);
     }
 
+    /**
+     * Starts a command the way the launcher runs a daemon: {@code prefix} first (a shell that lowers a
+     * limit, say, then execs the rest), then the JVM with {@code jvmOptions} added last, so that they win
+     * (the daemon's own {@code -Xmx96m}, for instance).
+     */
+    public Background startWith(List<String> prefix, List<String> jvmOptions, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
+        List<String> full = command(args);
+        int main = full.indexOf("-cp");
+        full.addAll(main, jvmOptions);
+        cmd.addAll(full);
+        return startCommand(List.of(args), cmd, null);
+    }
+
     Background startCommand(List<String> shownArgs, List<String> cmd, byte[] stdin) {
         return startCommand(shownArgs, builder(cmd), stdin);
     }

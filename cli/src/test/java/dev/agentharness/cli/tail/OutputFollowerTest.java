@@ -12,7 +12,6 @@ import dev.agentharness.core.StreamType;
 import dev.agentharness.core.error.NoSuchSessionException;
 import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.core.store.SessionStore;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -69,10 +68,10 @@ class OutputFollowerTest {
         List<String> texts = List.of("a", "b\n", "ü", "no newline", "tail1", "tail2");
         Producer p = new Producer(texts, List.of(StreamType.STDOUT, StreamType.STDERR, StreamType.STDOUT, StreamType.STDOUT,
                 StreamType.STDOUT, StreamType.STDOUT));
-        StringWriter out = new StringWriter();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         Session ended = new OutputFollower(p.outputs(), p.sessions(), d -> p.tick())
-                .follow(ID, 0, EnumSet.allOf(StreamType.class), out);
-        assertEquals(String.join("", texts), out.toString());
+                .follow(ID, 0, EnumSet.allOf(StreamType.class), ChunkSink.to(out));
+        assertEquals(String.join("", texts), out.toString(java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(SessionStatus.COMPLETED, ended.status());
     }
 
@@ -82,9 +81,9 @@ class OutputFollowerTest {
                 List.of(StreamType.STDOUT, StreamType.STDOUT, StreamType.STDERR, StreamType.STDOUT));
         p.tick();
         p.tick();
-        StringWriter out = new StringWriter();
-        new OutputFollower(p.outputs(), p.sessions(), d -> p.tick()).follow(ID, 1, EnumSet.of(StreamType.STDOUT), out);
-        assertEquals("23", out.toString());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new OutputFollower(p.outputs(), p.sessions(), d -> p.tick()).follow(ID, 1, EnumSet.of(StreamType.STDOUT), ChunkSink.to(out));
+        assertEquals("23", out.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
@@ -92,6 +91,6 @@ class OutputFollowerTest {
         Producer p = new Producer(List.of("1"), List.of(StreamType.STDOUT));
         p.deleted = true;
         assertThrows(NoSuchSessionException.class, () -> new OutputFollower(p.outputs(), p.sessions(), d -> { })
-                .follow(ID, 0, EnumSet.allOf(StreamType.class), new StringWriter()));
+                .follow(ID, 0, EnumSet.allOf(StreamType.class), ChunkSink.to(new java.io.ByteArrayOutputStream())));
     }
 }

@@ -710,4 +710,105 @@ class BadInputTortureIT {
         });
     }
 
+
+    // ---------------------------------------------------------------- 8. issue 16: an adversarial run
+
+    /** The daemon's own JVM options (DaemonLauncher.DEFAULT_JVM_OPTIONS), not the tests' roomier heap. */
+    private static final List<String> REAL_DAEMON_JVM = List.of("-Xmx96m", "-Xmn48m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+
+    /** A home of its own with a daemon started as the launcher starts one, behind {@code prefix}. */
+    private HarnessProcesses ownHome(String name, List<String> prefix) throws Exception {
+        HarnessProcesses h = new HarnessProcesses(tmp.resolve(name), Files.createDirectories(tmp.resolve("scratch-" + name)));
+        HarnessProcesses.Background daemon = h.startWith(prefix, REAL_DAEMON_JVM, "daemon");
+        Path socket = h.home.resolve("harness.sock");
+        HarnessProcesses.awaitTrue("the daemon to answer", Torture.FUNCTIONAL,
+                () -> Control.ping(socket).isPresent() || !daemon.process.isAlive());
+        assertTrue(daemon.process.isAlive(), () -> "the daemon did not start: " + daemon.stderrSoFar());
+        return h;
+    }
+
+    /**
+     * Issue 16, item 1, at CI scale: three agents write while 200 connections each send a megabyte
+     * without a newline and hold on. Before the fix, the 96 MiB daemon died of OutOfMemoryError in its
+     * output writer and NuProcess threads: slots stayed running for ever, output was lost.
+     */
+    @Test
+    void aFloodOfHalfLinesCannotWedgeTheDaemon() throws Exception {
+        recording("halfLineFlood", () -> {
+            HarnessProcesses h = ownHome("wedge", List.of());
+            try {
+                Path socket = h.home.resolve("harness.sock");
+                long pid = Control.ping(socket).orElseThrow();
+                List<long[]> seeds = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    long seed = Torture.SEED + 1600 + i;
+                    Path count = h.scratch.resolve("agent" + i + ".count");
+                    List<String> args = new ArrayList<>(List.of("start", "--name", "agent" + i, "--env", token, "--"));
+                    args.addAll(Torture.generator(seed, 1L << 20, 6, count.toString(), ""));
+                    h.run(args.toArray(String[]::new)).ok();
+                    seeds.add(new long[] {seed, i});
+                }
+                byte[] head = "{\"op\":\"ping\",\"pad\":\"".getBytes(StandardCharsets.UTF_8);
+                byte[] pad = new byte[1_000_000];
+                Arrays.fill(pad, (byte) 'a');
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(200);
+                java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+                try {
+                    List<java.util.concurrent.Future<?>> attacks = new ArrayList<>();
+                    for (int i = 0; i < 200; i++) {
+                        attacks.add(pool.submit(() -> {
+                            try (Control c = Control.connect(socket)) {
+                                c.send(head);
+                                c.send(pad);
+                                Torture.sleep(5000);
+                            } catch (IOException closedOnUs) {
+                                refused.incrementAndGet(); // refused (busy) or cut off: either is fine
+                            }
+                            return null;
+                        }));
+                    }
+                    for (java.util.concurrent.Future<?> f : attacks) {
+                        f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                tally.put("halfLineFloodConnections", 200).put("halfLineFloodCutOff", refused.get());
+                for (int i = 0; i < 3; i++) {
+                    String name = "agent" + i;
+                    HarnessProcesses.awaitTrue(name + " to complete", Torture.FUNCTIONAL, () -> h.status(name).equals("completed"));
+                }
+                assertEquals(pid, Control.ping(socket).orElse(-1L), "the same daemon still serves");
+                long stored = 0;
+                for (long[] seed : seeds) {
+                    String name = "agent" + seed[1];
+                    long written = Long.parseLong(Files.readString(h.scratch.resolve(name + ".count")).strip().split(" ")[0]);
+                    byte[] out = h.run("tail", name, "-n", "all").ok().stdoutBytes();
+                    assertArrayEquals(Generator.expected(seed[0], (int) written), out, name + " stored everything it wrote");
+                    stored += out.length;
+                }
+                tally.put("halfLineFloodAgentBytes", stored);
+                // Slots free, stop and start work.
+                h.run("start", "--name", "after", "--", "sleep", "600").ok();
+                h.run("stop", "after", "--grace", "1s").ok();
+                assertEquals("stopped", h.status("after"));
+                count("halfLineFlood", 200);
+
+                // The variant: 20 MB to an agent that never reads its stdin. Refused in one line, not OOM.
+                h.run("start", "--name", "deaf", "--", "sleep", "600").ok();
+                byte[] lots = new byte[20 << 20];
+                Arrays.fill(lots, (byte) 'x');
+                Path input = Files.write(h.scratch.resolve("lots"), lots);
+                Result send = h.startWith(List.of("sh", "-c", "exec \"$0\" \"$@\" < " + input), List.of(), "send", "deaf", "-")
+                        .await(HarnessProcesses.DEFAULT_TIMEOUT);
+                expectOneLine(send, 1, "has not read the input sent before");
+                assertEquals(pid, Control.ping(socket).orElse(-1L), "the same daemon still serves after the send");
+                h.run("stop", "deaf", "--force").ok();
+                count("stdinFlood", 1);
+            } finally {
+                h.cleanUp();
+            }
+        });
+    }
+
 }

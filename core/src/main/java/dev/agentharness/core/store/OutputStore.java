@@ -5,15 +5,18 @@ import dev.agentharness.core.OutputSize;
 import dev.agentharness.core.PendingChunk;
 import dev.agentharness.core.StreamType;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Every byte an agent printed, as chunks numbered 1, 2, 3... per session in arrival order across
- * both streams. Reading the chunks back in seq order and concatenating their text reproduces the
- * stream exactly: nothing is ever inserted between chunks.
+ * both streams. Reading the chunks back in seq order and concatenating their bytes reproduces the
+ * stream exactly: nothing is ever inserted between chunks, and nothing is replaced (bytes that are
+ * not UTF-8 are kept; the text views decode them leniently).
  */
 public interface OutputStore {
     /** Stores one chunk and returns it numbered. */
@@ -47,14 +50,51 @@ public interface OutputStore {
      *
      * @return the highest seq written, 0 when nothing was
      */
-    long writeLastLines(String sessionId, int n, Set<StreamType> streams, Writer out) throws IOException;
+    long writeLastLines(String sessionId, int n, Set<StreamType> streams, OutputStream out) throws IOException;
+
+    /** As {@link #writeLastLines(String, int, Set, OutputStream)}, as text (decoded leniently). */
+    default long writeLastLines(String sessionId, int n, Set<StreamType> streams, Writer out) throws IOException {
+        long last = writeLastLines(sessionId, n, streams, asText(out));
+        out.flush();
+        return last;
+    }
 
     /**
      * Streams everything of the chosen streams to {@code out} in seq order, in constant memory.
      *
      * @return the highest seq written, 0 when nothing was
      */
-    long writeFull(String sessionId, Set<StreamType> streams, Writer out) throws IOException;
+    long writeFull(String sessionId, Set<StreamType> streams, OutputStream out) throws IOException;
+
+    /** As {@link #writeFull(String, Set, OutputStream)}, as text (decoded leniently). */
+    default long writeFull(String sessionId, Set<StreamType> streams, Writer out) throws IOException {
+        long last = writeFull(sessionId, streams, asText(out));
+        out.flush();
+        return last;
+    }
+
+    /**
+     * Bytes written a chunk at a time, decoded leniently into {@code out}: chunks are cut at character
+     * boundaries when they are text, so each decodes on its own.
+     */
+    private static OutputStream asText(Writer out) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(new String(b, off, len, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+        };
+    }
 
     /** Deletes a session's output; returns the number of chunks deleted. */
     long deleteBySession(String sessionId);

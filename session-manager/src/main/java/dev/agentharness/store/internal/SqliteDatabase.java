@@ -164,6 +164,11 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
      * commits (see {@link WalCheckpointer}): for a long-lived writer such as the daemon. Idempotent.
      */
     public void startBackgroundCheckpoints() {
+        startBackgroundCheckpoints(WAL_PAUSE_BYTES);
+    }
+
+    /** As {@link #startBackgroundCheckpoints()}, with the WAL's bound given (for tests). */
+    void startBackgroundCheckpoints(long pauseBytes) {
         lock.lock();
         try {
             ensureOpen();
@@ -173,7 +178,7 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
             try (Statement st = conn.createStatement()) {
                 st.execute("PRAGMA wal_autocheckpoint = 0");
             }
-            checkpointer = WalCheckpointer.start(file, busyTimeout, WAL_PAUSE_BYTES);
+            checkpointer = WalCheckpointer.start(file, busyTimeout, pauseBytes);
         } catch (SQLException e) {
             throw errors.translate(e);
         } finally {

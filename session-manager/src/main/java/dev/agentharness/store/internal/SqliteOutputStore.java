@@ -4,12 +4,14 @@ import dev.agentharness.core.OutputChunk;
 import dev.agentharness.core.OutputSize;
 import dev.agentharness.core.PendingChunk;
 import dev.agentharness.core.StreamType;
+import dev.agentharness.core.Utf8;
 import dev.agentharness.core.error.NoSuchSessionException;
 import dev.agentharness.core.store.OutputStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,17 +43,24 @@ public final class SqliteOutputStore implements OutputStore {
 
     /** A page is at most this many chunks... */
     public static final int PAGE_ROWS = 512;
-    /** ...and stops early once it holds this many chars. */
-    static final long PAGE_CHARS = 1L << 20;
+    /** ...and stops early once it holds this many bytes. */
+    static final long PAGE_BYTES = 1L << 20;
 
     private static final String COLUMNS = "SELECT seq, stream, timestamp, data FROM session_outputs";
     /**
-     * The text is bound as a BLOB of its UTF-8 bytes and cast to TEXT, which SQLite does by taking
-     * the bytes as they are (the database is UTF-8): the column holds TEXT as before, and the driver
-     * never turns the bytes into a Java string and back.
+     * Text is bound as a BLOB of its UTF-8 bytes and cast to TEXT, which SQLite does by taking the
+     * bytes as they are (the database is UTF-8): the column holds TEXT, and the driver never turns
+     * the bytes into a Java string and back.
      */
     private static final String INSERT = "INSERT INTO session_outputs (session_id, seq, stream, timestamp, data, bytes)"
             + " VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?)";
+    /**
+     * A chunk that is not well-formed UTF-8 is stored as a BLOB, byte for byte (a TEXT-affinity
+     * column keeps a BLOB as it is): casting it to TEXT would store invalid text, and replacing the
+     * bytes would lose them.
+     */
+    private static final String INSERT_BLOB = "INSERT INTO session_outputs (session_id, seq, stream, timestamp, data, bytes)"
+            + " VALUES (?, ?, ?, ?, ?, ?)";
     private static final String LAST_SEQ = "SELECT output_chunks FROM sessions WHERE id = ?";
     private static final String ADVANCE = "UPDATE sessions SET output_chunks = ?, output_bytes = output_bytes + ?,"
             + " last_activity_at = MAX(COALESCE(last_activity_at, ''), ?) WHERE id = ?";
@@ -79,7 +88,7 @@ public final class SqliteOutputStore implements OutputStore {
         PendingChunk pending = new PendingChunk(sessionId, stream, timestamp, text);
         return db.write(() -> {
             long seq = store(List.of(pending), true).get(sessionId);
-            return new OutputChunk(sessionId, seq, stream, Times.truncate(timestamp), text);
+            return new OutputChunk(sessionId, seq, stream, Times.truncate(timestamp), pending.utf8());
         });
     }
 
@@ -106,8 +115,10 @@ public final class SqliteOutputStore implements OutputStore {
             boolean advanced;
         }
         Map<String, Cursor> cursors = new LinkedHashMap<>();
-        PreparedStatement insert = db.statement(INSERT);
+        PreparedStatement text = db.statement(INSERT);
+        PreparedStatement blob = null;
         int batched = 0;
+        int blobs = 0;
         long batchedBytes = 0;
         for (PendingChunk chunk : chunks) {
             Cursor cursor = cursors.get(chunk.sessionId());
@@ -135,6 +146,12 @@ public final class SqliteOutputStore implements OutputStore {
             cursor.bytes += bytes;
             cursor.latestMillis = Math.max(cursor.latestMillis, millis);
             cursor.advanced = true;
+            PreparedStatement insert = text;
+            if (!Utf8.isWellFormed(utf8, bytes)) {
+                blob = blob == null ? db.statement(INSERT_BLOB) : blob;
+                insert = blob;
+                blobs++;
+            }
             insert.setString(1, chunk.sessionId());
             insert.setLong(2, cursor.seq);
             insert.setString(3, chunk.stream().wireName());
@@ -148,9 +165,17 @@ public final class SqliteOutputStore implements OutputStore {
         if (batched > 0) {
             db.wrote(batchedBytes);
             try {
-                insert.executeBatch();
+                if (batched > blobs) {
+                    text.executeBatch();
+                }
+                if (blobs > 0) {
+                    blob.executeBatch();
+                }
             } finally {
-                insert.clearBatch();
+                text.clearBatch();
+                if (blob != null) {
+                    blob.clearBatch();
+                }
             }
         }
         Map<String, Long> lastSeqs = new LinkedHashMap<>();
@@ -192,13 +217,13 @@ public final class SqliteOutputStore implements OutputStore {
 
     @Override
     public String lastLines(String sessionId, int n, Set<StreamType> streams) {
-        StringWriter out = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             writeLastLines(sessionId, n, streams, out);
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not throw
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
         }
-        return out.toString();
+        return out.toString(StandardCharsets.UTF_8); // leniently: a view of text
     }
 
     /**
@@ -211,7 +236,7 @@ public final class SqliteOutputStore implements OutputStore {
      *         {@code tail -n 0 -f} starts at the end rather than at the beginning
      */
     @Override
-    public long writeLastLines(String sessionId, int n, Set<StreamType> streams, Writer out) throws IOException {
+    public long writeLastLines(String sessionId, int n, Set<StreamType> streams, OutputStream out) throws IOException {
         if (n < 0) {
             throw new IllegalArgumentException("line count must not be negative");
         }
@@ -233,7 +258,7 @@ public final class SqliteOutputStore implements OutputStore {
                 if (newest == 0) {
                     newest = chunk.seq();
                 }
-                if (finder.feed(chunk.seq(), chunk.text())) {
+                if (finder.feed(chunk.seq(), chunk.data())) {
                     found = true;
                     break;
                 }
@@ -250,13 +275,13 @@ public final class SqliteOutputStore implements OutputStore {
     }
 
     @Override
-    public long writeFull(String sessionId, Set<StreamType> streams, Writer out) throws IOException {
+    public long writeFull(String sessionId, Set<StreamType> streams, OutputStream out) throws IOException {
         long upper = size(sessionId).lastSeq();
         return upper == 0 ? 0 : writeRange(sessionId, single(streams), 1, 0, upper, out);
     }
 
     /** Writes chunks {@code from..to} (the first from {@code offset}); returns the last seq written. */
-    private long writeRange(String sessionId, StreamType only, long from, int offset, long to, Writer out) throws IOException {
+    private long writeRange(String sessionId, StreamType only, long from, int offset, long to, OutputStream out) throws IOException {
         long written = 0;
         long cursor = from - 1;
         while (cursor < to) {
@@ -268,11 +293,9 @@ public final class SqliteOutputStore implements OutputStore {
                 break;
             }
             for (OutputChunk chunk : page) {
-                String text = chunk.text();
-                if (chunk.seq() == from && offset > 0) {
-                    text = text.substring(offset);
-                }
-                out.write(text);
+                byte[] data = chunk.data();
+                int skip = chunk.seq() == from ? Math.min(offset, data.length) : 0;
+                out.write(data, skip, data.length - skip);
                 written = chunk.seq();
             }
             cursor = page.get(page.size() - 1).seq();
@@ -326,14 +349,14 @@ public final class SqliteOutputStore implements OutputStore {
         return out;
     }
 
-    /** Up to {@value #PAGE_ROWS} rows, fewer once {@value #PAGE_CHARS} chars are held. */
+    /** Up to {@value #PAGE_ROWS} rows, fewer once {@value #PAGE_BYTES} bytes are held. */
     private List<OutputChunk> readPage(String sessionId, String sql, Object... args) throws SQLException {
         List<OutputChunk> out = new ArrayList<>();
-        long chars = 0;
+        long bytes = 0;
         try (ResultSet rs = Sql.bind(db.statement(sql), args).executeQuery()) {
-            while (chars < PAGE_CHARS && rs.next()) {
+            while (bytes < PAGE_BYTES && rs.next()) {
                 OutputChunk c = chunk(sessionId, rs);
-                chars += c.text().length();
+                bytes += c.data().length;
                 out.add(c);
             }
         }
@@ -341,7 +364,9 @@ public final class SqliteOutputStore implements OutputStore {
     }
 
     private static OutputChunk chunk(String sessionId, ResultSet rs) throws SQLException {
+        // The stored bytes, TEXT or BLOB alike: exactly what the agent wrote.
+        byte[] data = rs.getBytes(4);
         return new OutputChunk(sessionId, rs.getLong(1), StreamType.fromWireName(rs.getString(2)),
-                Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4));
+                Instant.ofEpochMilli(rs.getLong(3)), data == null ? new byte[0] : data);
     }
 }

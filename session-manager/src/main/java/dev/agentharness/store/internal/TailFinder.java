@@ -26,18 +26,18 @@ final class TailFinder {
      *
      * @return true once the start of the last {@code n} lines is known; feed nothing more then
      */
-    boolean feed(long seq, String text) {
+    boolean feed(long seq, byte[] text) {
         if (found) {
             return true;
         }
         if (n == 0) {
             startSeq = seq;
-            startOffset = text.length();
+            startOffset = text.length;
             found = true;
             return true;
         }
-        for (int i = text.length() - 1; i >= 0; i--) {
-            char c = text.charAt(i);
+        for (int i = text.length - 1; i >= 0; i--) {
+            byte c = text[i]; // a newline byte is never part of a multi-byte character
             if (!seenLastChar) {
                 seenLastChar = true;
                 if (c == '\n') {
@@ -62,7 +62,7 @@ final class TailFinder {
         return startSeq;
     }
 
-    /** Where in that chunk's text they start. */
+    /** Where in that chunk's bytes they start. */
     int startOffset() {
         return startOffset;
     }

@@ -58,6 +58,9 @@ public final class ProcessSupervisor implements Supervisor {
     private static final Duration END_POLL = Duration.ofMillis(250);
     /** Beyond the stop grace, how long a shutdown waits for agents to end and their output to drain. */
     private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
+    /** How long a send waits for the agent to read the input sent before it; see awaitStdinTaken. */
+    static final Duration STDIN_WAIT = Duration.ofSeconds(10);
+    private static final long STDIN_POLL_MS = 10;
 
     private enum State { NEW, RUNNING, SHUTTING_DOWN, SHUT_DOWN }
 
@@ -142,6 +145,7 @@ public final class ProcessSupervisor implements Supervisor {
     @Override
     public void send(String sessionId, byte[] bytes) {
         LiveSession s = requireLive(sessionId, "send input to");
+        awaitStdinTaken(s);
         s.lock().lock();
         try {
             requireProcess(s, "send input to");
@@ -163,6 +167,34 @@ public final class ProcessSupervisor implements Supervisor {
             }
         } finally {
             s.lock().unlock();
+        }
+    }
+
+    /**
+     * Input waits here, not in memory: NuProcess queues whatever it is given until the agent reads
+     * it, without a bound, and {@code harness send S - < 150MB} to an agent that never read its stdin
+     * took the daemon's heap. So a send first waits (at most {@link #STDIN_WAIT}) until the agent has
+     * taken everything sent before; then at most one request's bytes are queued per session. A sender
+     * that outpaces the agent is slowed down to its pace, and one whose agent does not read at all is
+     * refused with nothing of its request sent.
+     */
+    private void awaitStdinTaken(LiveSession s) {
+        long deadline = System.nanoTime() + STDIN_WAIT.toNanos();
+        while (true) {
+            var p = s.process();
+            if (p == null || !p.hasPendingWrites()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new HarnessException("cannot send input to session " + s.label() + ": it has not read the input sent before for "
+                        + STDIN_WAIT.toSeconds() + "s; nothing of this was sent");
+            }
+            try {
+                Thread.sleep(STDIN_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HarnessException("cannot send input to session " + s.label() + ": interrupted; nothing was sent");
+            }
         }
     }
 

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries one session's bytes from its source to the {@link BatchWriter}: makes each stream
- * well-formed UTF-8 (without decoding it), stamps and enqueues the bytes, and remembers what the
+ * Carries one session's bytes from its source to the {@link BatchWriter}: cuts each stream at
+ * character boundaries (without changing a byte), stamps and enqueues the bytes, and remembers what the
  * watchdog needs (when output last arrived, the tail for checkpoint prompts, the start of stderr for
  * launch failures). It never touches the database itself, so the source's thread only pays for one
  * copy, one check of the bytes and a queue insert.
@@ -45,7 +45,7 @@ public final class OutputPump implements ByteSink {
     }
 
     /**
-     * Sanitizes and enqueues; then, if this session has more captured-but-uncommitted bytes than its
+     * Cuts and enqueues; then, if this session has more captured-but-uncommitted bytes than its
      * budget, waits until the writer has committed enough of them.
      *
      * <p>This is the one place where a source callback may wait, and it is on purpose: it is the
@@ -145,7 +145,7 @@ public final class OutputPump implements ByteSink {
             System.arraycopy(piece.bytes(), 0, stderrHead, stderrHeadLength, n);
             stderrHeadLength += n;
         }
-        // Charged to the budget: what arrived, or what is stored when replacements made it longer.
+        // Charged to the budget: what is stored (what arrived, possibly with a character carried over).
         if (!writer.enqueue(sessionId, stream, piece.bytes(), length, Math.max(rawBytes, length), now, budget)) {
             droppedBytes += rawBytes;
             LOG.warn("session {}: output arrived after the writer stopped; {} bytes not stored", sessionId, rawBytes);

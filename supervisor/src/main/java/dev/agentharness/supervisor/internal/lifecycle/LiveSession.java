@@ -1,6 +1,7 @@
 package dev.agentharness.supervisor.internal.lifecycle;
 
 import com.zaxxer.nuprocess.NuProcess;
+import dev.agentharness.core.ControlChars;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.SessionStatus;
@@ -79,7 +80,9 @@ public final class LiveSession {
     }
 
     public String label() {
-        return spec.name() != null ? spec.name() : id;
+        // Names are chosen by whoever starts a session: shown with control characters made visible,
+        // so that a name cannot move a terminal's cursor or forge a log line.
+        return spec.name() != null ? ControlChars.forLog(spec.name()) : id;
     }
 
     public ReentrantLock lock() {
