@@ -88,7 +88,6 @@ public final class RenderReliability {
         row(b, "sessions not an exact prefix / changed after verification / agent processes that survived",
                 n(crash, "sessionsNotAPrefix") + " / " + n(crash, "sessionsChangedAfterVerification") + " / "
                         + n(crash, "agentProcessesSurvived"));
-        row(b, "agents stopped mid-character by a live harness (stored with the documented U+FFFD)", num(n(crash, "stopsMidCharacter")));
         row(b, "duration", n(crash, "seconds") + " s");
         b.append("\nWhat the restarted daemon found, by reason recorded:\n\n| reason | sessions |\n| --- | ---: |\n");
         Object findings = crash.get("findings");
@@ -124,12 +123,22 @@ public final class RenderReliability {
         Map<String, String> names = new LinkedHashMap<>();
         names.put("arguments", "malformed arguments, states that refuse a command, no daemon");
         names.put("unknownIds", "unknown and ambiguous session ids");
-        names.put("agentOutput", "agent output: a 10 MB line without newline, NULs, invalid UTF-8 cut across reads");
+        names.put("agentOutput", "agent output: a 10 MB line without newline, NULs, invalid UTF-8 cut across reads, 4 MiB of random bytes");
         names.put("fullFilesystem", "a home on a full file system (tmpfs)");
         names.put("readOnlyHome", "a read-only home (tmpfs remounted read-only)");
         names.put("notSqlite", "a database that is not SQLite, truncated, of a newer schema, scribbled over, a directory");
         names.put("lockedDatabase", "a database locked by another process past the busy timeout");
         names.put("controlSocket", "malformed control-socket requests");
+        // Issue 16: what an adversarial run found.
+        names.put("halfLineFlood", "200 connections sending a megabyte without a newline, against a 96 MiB daemon while three agents write");
+        names.put("stdinFlood", "20 MB sent to an agent that never reads its stdin");
+        names.put("descriptors", "150 idle connections to a daemon limited to 64 file descriptors");
+        names.put("walBound", "sessions started and ended back to back (status commits only), WAL size watched");
+        names.put("homePath", "a home that is a symbolic link, or below a directory others may write to");
+        names.put("peerCredentials", "a socket in the home served by another user (SO_PEERCRED)");
+        names.put("logInjection", "newlines and NULs in requests; NUL in env values, the command, the cwd");
+        names.put("terminalEscapes", "terminal escapes in output and in session names (tail, tail -f, run)");
+        names.put("runStderr", "run keeps the agent's stderr on its stderr");
         Object tried = bad.get("tried");
         if (tried instanceof Map<?, ?> m) {
             for (Map.Entry<String, String> e : names.entrySet()) {
@@ -147,6 +156,15 @@ public final class RenderReliability {
         row(b, "keeper checks / keeper changed", num(n(bad, "keeperChecks")) + " / " + num(n(bad, "storedOutputChanged")));
         row(b, "locked database: how long the lock was held; the writer's bytes, all stored",
                 num(n(bad, "lockHeldMs")) + " ms; " + bytes(n(bad, "lockedDatabaseWriterBytes")));
+        if (bad.containsKey("halfLineFloodConnections")) {
+            row(b, "half-line flood: connections cut off or refused busy / agents' bytes, all stored",
+                    num(n(bad, "halfLineFloodCutOff")) + " of " + num(n(bad, "halfLineFloodConnections")) + " / "
+                            + bytes(n(bad, "halfLineFloodAgentBytes")));
+            row(b, "random bytes stored exactly", bytes(n(bad, "randomBytesStored")));
+            row(b, "descriptors run out: `accept failed` lines logged", num(n(bad, "descriptorsAcceptFailedLines")));
+            row(b, "back-to-back sessions: started / largest WAL", num(n(bad, "walBoundStarts")) + " / "
+                    + bytes(n(bad, "walBoundLargestWalBytes")));
+        }
         row(b, "duration", n(bad, "seconds") + " s");
         b.append('\n');
 

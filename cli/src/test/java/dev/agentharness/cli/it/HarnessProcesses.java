@@ -206,7 +206,8 @@ public final class HarnessProcesses {
                     fail("harness " + String.join(" ", args) + " did not finish within " + timeout.toSeconds() + " s; stderr: "
                             + stderrSoFar() + "\n--- end of daemon.log ---\n" + daemonLogTail());
                 }
-                return new Result(args, process.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
+                return new Result(args, process.exitValue(), Files.readAllBytes(out),
+                        new String(Files.readAllBytes(err), StandardCharsets.UTF_8)); // leniently: an agent's stderr may be any bytes
             } catch (IOException e) {
                 throw new AssertionError(e);
             } catch (InterruptedException e) {

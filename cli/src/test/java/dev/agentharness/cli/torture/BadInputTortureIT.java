@@ -288,20 +288,20 @@ class BadInputTortureIT {
 
             List<String> nasty = new ArrayList<>(List.of("run", "-q", "--name", "nasty", "--env", token, "--"));
             nasty.addAll(Torture.emitter("nasty"));
-            Result run = harness.run(nasty.toArray(String[]::new)).ok();
+            HarnessProcesses.Background runProcess = harness.start(nasty.toArray(String[]::new));
+            Result run = runProcess.await(HarnessProcesses.DEFAULT_TIMEOUT).ok();
             byte[] out = harness.run("tail", "nasty", "-n", "all", "--stream", "stdout").ok().stdoutBytes();
             byte[] err = harness.run("tail", "nasty", "-n", "all", "--stream", "stderr").ok().stdoutBytes();
             for (int stream = 0; stream < 2; stream++) {
                 byte[] written = Emitter.nasty(stream);
                 byte[] stored = stream == 0 ? out : err;
-                // Invalid bytes become U+FFFD exactly as a whole-stream decoder would; everything else is kept, NULs included.
-                byte[] expected = new String(written, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
-                assertArrayEquals(expected, stored, "stream " + stream + " stored as documented");
-                assertEquals(zeros(written), zeros(stored), "NUL bytes preserved");
-                assertTrue(indexOf(stored, REPLACEMENT) >= 0, "invalid bytes became U+FFFD");
+                // Stored exactly (issue 16): invalid bytes, NULs, a character cut across reads, all as written.
+                assertArrayEquals(written, stored, "stream " + stream + " stored byte for byte");
+                assertEquals(indexOf(written, REPLACEMENT) >= 0, indexOf(stored, REPLACEMENT) >= 0, "no U+FFFD added");
             }
-            assertArrayEquals(harness.run("tail", "nasty", "-n", "all").ok().stdoutBytes(), run.stdoutBytes(),
-                    "run printed what was stored, both streams in arrival order");
+            // run keeps the streams apart, as docker run does (issue 16, item 9): -q leaves only the agent's stderr there.
+            assertArrayEquals(out, run.stdoutBytes(), "run printed the agent's stdout on its stdout");
+            assertArrayEquals(err, Files.readAllBytes(runProcess.err), "run printed the agent's stderr on its stderr");
             try (StoreReader r = StoreReader.open(harness.home.resolve("harness.db"))) {
                 for (StoreReader.Row row : r.sessions()) {
                     assertEquals(null, r.seqProblem(row.id()));
@@ -311,14 +311,6 @@ class BadInputTortureIT {
             // (three times); cut then ASCII (twice); ending in half a character; FE FF; NULs on stderr.
             count("agentOutput", 14);
         });
-    }
-
-    private static long zeros(byte[] b) {
-        long n = 0;
-        for (byte x : b) {
-            n += x == 0 ? 1 : 0;
-        }
-        return n;
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
@@ -683,7 +675,7 @@ class BadInputTortureIT {
             // Many idle connections at once, and one that trickles a byte at a time: others are still served.
             List<Control> idle = new ArrayList<>();
             try {
-                for (int i = 0; i < 64; i++) {
+                for (int i = 0; i < 24; i++) { // under the connection cap (32 served at once, issue 16)
                     idle.add(Control.connect(socket));
                 }
                 try (Control slow = Control.connect(socket)) {
@@ -695,12 +687,25 @@ class BadInputTortureIT {
                     slow.send("\n");
                     assertTrue(slow.answer().path("ok").asBoolean());
                 }
+                // Over the cap: a clear "busy" answer, not a hang and not a bigger heap.
+                for (int i = 0; i < 16; i++) {
+                    idle.add(Control.connect(socket));
+                }
+                Torture.sleep(200);
+                try (Control over = Control.connect(socket)) {
+                    JsonNode busy = over.request("{\"op\":\"ping\"}\n");
+                    assertEquals("busy", busy.path("error").path("code").asText(), busy::toString);
+                } catch (IOException closedFirst) {
+                    // Refused and closed before the request was written: also fine.
+                }
             } finally {
                 for (Control c : idle) {
                     c.close();
                 }
             }
-            count("controlSocket", 6);
+            HarnessProcesses.awaitTrue("room again after the idle connections close", Torture.FUNCTIONAL,
+                    () -> Control.ping(socket).isPresent());
+            count("controlSocket", 7);
 
             assertEquals(pid, Control.ping(socket).orElse(-1L), "the same daemon still serves");
             assertEquals("completed", harness.status("keeper"));
@@ -811,4 +816,238 @@ class BadInputTortureIT {
         });
     }
 
+    /** Issue 16, item 5, at CI scale (53 MB there): random bytes are stored byte for byte. */
+    @Test
+    void randomBytesAreStoredExactly() throws Exception {
+        recording("randomBytes", () -> {
+            byte[] random = new byte[4 << 20];
+            new Random(Torture.SEED).nextBytes(random);
+            Path file = Files.write(harness.scratch.resolve("random.bin"), random);
+            HarnessProcesses.Background run = harness.start("run", "-q", "--name", "random", "--", "cat", file.toString());
+            Result r = run.await(HarnessProcesses.DEFAULT_TIMEOUT).ok();
+            assertArrayEquals(random, r.stdoutBytes(), "run printed them exactly");
+            assertArrayEquals(random, harness.run("tail", "random", "-n", "all").ok().stdoutBytes(), "tail printed them exactly");
+            assertEquals(random.length, harness.session("random").path("bytes").asLong(), "counted as written");
+            try (StoreReader reader = StoreReader.open(harness.home.resolve("harness.db"))) {
+                String id = harness.session("random").path("id").asText();
+                assertEquals(new StoreReader.Digest(Torture.sha256(random), random.length), reader.digest(id, null));
+            }
+            // The views that show text decode leniently and do not fail.
+            harness.run("show", "random").ok();
+            harness.run("ps", "--all").ok();
+            tally.put("randomBytesStored", random.length);
+            count("agentOutput", 1);
+        });
+    }
+
+    /** Issue 16, item 8: tail --escape shows what a raw tail would make the terminal do; names are escaped in status lines. */
+    @Test
+    void terminalEscapesInOutputAndNamesAreShownNotObeyed() throws Exception {
+        recording("terminalEscapes", () -> {
+            String name = "evil\u001b]0;pwned\u0007";
+            String printf = "printf 'a\\033]52;c;ZXZpbA==\\007b\\033[6n\\n'";
+            harness.run("run", "-q", "--name", name, "--", "sh", "-c", printf).ok();
+            byte[] raw = harness.run("tail", name, "-n", "all").ok().stdoutBytes();
+            assertArrayEquals("a\u001b]52;c;ZXZpbA==\u0007b\u001b[6n\n".getBytes(StandardCharsets.UTF_8), raw, "raw by default");
+            assertEquals("a\\e]52;c;ZXZpbA==\\x07b\\e[6n\n", harness.run("tail", name, "-n", "all", "--escape").ok().out());
+            Result follow = harness.run("tail", "-f", "-n", "0", name).ok();
+            assertEquals(List.of("harness: session evil\\e]0;pwned\\x07 completed (exit 0)"), follow.errLines(), follow::toString);
+            assertFalse(follow.stderr().contains("\u001b"), "no escape character on stderr");
+            Result run = harness.run("run", "--name", "evil2\u001b[2J", "--", "true").ok();
+            assertFalse(run.stderr().contains("\u001b"), run::toString);
+            count("terminalEscapes", 4);
+        });
+    }
+
+    /** Issue 16, item 9: harness run keeps the agent's stderr on its own stderr, as docker run does. */
+    @Test
+    void runKeepsTheAgentsStderrOnItsOwnStderr() throws Exception {
+        recording("runStderr", () -> {
+            Result r = harness.run("run", "-q", "--", "sh", "-c", "echo out; echo err >&2; echo out2").ok();
+            assertEquals("out\nout2\n", r.out());
+            assertEquals("err\n", r.stderr());
+            count("runStderr", 1);
+        });
+    }
+
+    /** Issue 16, items 6 and 7: NUL and newlines in requests; NUL in env, command and cwd. */
+    @Test
+    void aNewlineInAnOpCannotSplitALogLineAndNulIsRefusedInOneLine() throws Exception {
+        recording("logInjection", () -> {
+            HarnessProcesses h = new HarnessProcesses(tmp.resolve("logs"), Files.createDirectories(tmp.resolve("scratch-logs")));
+            HarnessProcesses.Background daemon = Torture.startDaemon(h);
+            try {
+                Path socket = h.home.resolve("harness.sock");
+                try (Control c = Control.connect(socket)) {
+                    JsonNode a = c.request("{\"op\":\"ping\\nFORGED ERROR line\\u0000\"}\n");
+                    assertEquals("bad_request", a.path("error").path("code").asText(), a::toString);
+                    for (String spec : List.of("{\"command\":[\"true\"],\"cwd\":\"/\",\"env\":{\"SECRET\":\"a\\u0000b\"}}",
+                            "{\"command\":[\"tr\\u0000ue\"],\"cwd\":\"/\"}", "{\"command\":[\"true\"],\"cwd\":\"/tmp\\u0000/etc\"}")) {
+                        JsonNode r = c.request("{\"op\":\"start\",\"spec\":" + spec + "}\n");
+                        assertEquals("usage", r.path("error").path("code").asText(), r::toString);
+                        assertTrue(r.path("error").path("message").asText().contains("contains a NUL byte"), r::toString);
+                    }
+                }
+                h.run("shutdown").ok();
+                daemon.await(Torture.FUNCTIONAL);
+                String log = new String(Files.readAllBytes(daemon.err), StandardCharsets.UTF_8);
+                assertFalse(log.contains("\nFORGED"), "a request cannot start a log line:\n" + log);
+                assertFalse(log.contains("\u0000"), "no NUL reaches the log");
+                assertFalse(log.contains("\tat "), "no stack trace:\n" + log);
+                assertTrue(log.contains("ping\\nFORGED"), "the op is logged, escaped:\n" + log);
+                assertFalse(log.contains("a\u0000b") || log.contains("a\\x00b"), "the env value is never logged");
+                count("logInjection", 4);
+            } finally {
+                h.cleanUp();
+            }
+        });
+    }
+
+    /** Issue 16, item 2 (a): a home that is a symbolic link, or under a directory others may write to, is refused untouched. */
+    @Test
+    void aSymlinkedHomeIsRefused() throws Exception {
+        recording("homePath", () -> {
+            Path target = Files.createDirectories(tmp.resolve("victim"));
+            Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path link = Files.createSymbolicLink(tmp.resolve("linked-home"), target);
+            Path open = Files.createDirectories(tmp.resolve("open"));
+            Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            List<List<String>> commands = List.of(List.of("ps"), List.of("start", "--env", "SECRET=x", "--", "true"), List.of("daemon"));
+            for (List<String> cmd : commands) {
+                expectOneLine(new HarnessProcesses(link, harness.scratch).run(cmd.toArray(String[]::new)), 1, "is a symbolic link");
+                expectOneLine(new HarnessProcesses(open.resolve("home"), harness.scratch).run(cmd.toArray(String[]::new)), 1,
+                        "others may write to");
+            }
+            assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"), Files.getPosixFilePermissions(target));
+            try (var listing = Files.list(target)) {
+                assertEquals(List.of(), listing.toList(), "nothing created in the link's target");
+            }
+            assertFalse(Files.exists(open.resolve("home")));
+            count("homePath", 2 * commands.size());
+        });
+    }
+
+    /**
+     * Issue 16, item 2 (b): the socket in the home is served by another user. The client checks the
+     * peer (SO_PEERCRED) before it sends anything, so the secret never leaves.
+     */
+    @Test
+    void aSocketServedByAnotherUserGetsNothing() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a listener as another user");
+        recording("peerCredentials", () -> {
+            Path home = Files.createDirectories(tmp.resolve("peer-home"));
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            // Outside the test's own 0700 directory, so that the other user can bind there; same file system (/tmp).
+            Path theirs = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "theirs");
+            Files.setPosixFilePermissions(theirs, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path received = theirs.resolve("received");
+            String listener = "import socket,sys\n"
+                    + "s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(5)\n"
+                    + "open(sys.argv[1]+'.ready','w').close()\n"
+                    + "f=open(sys.argv[2],'ab')\n"
+                    + "while True:\n"
+                    + "  c,_=s.accept(); c.settimeout(3)\n"
+                    + "  try:\n"
+                    + "    d=c.recv(65536)\n"
+                    + "    f.write(d); f.flush()\n"
+                    + "  except Exception: pass\n"
+                    + "  c.close()\n";
+            Path sock = theirs.resolve("s.sock");
+            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", listener,
+                    sock.toString(), received.toString()).redirectErrorStream(true).start();
+            try {
+                HarnessProcesses.awaitTrue("the other user's listener", Torture.FUNCTIONAL, () -> Files.exists(Path.of(sock + ".ready")));
+                Files.move(sock, home.resolve("harness.sock")); // as a symlink flip would have put it there
+                HarnessProcesses h = new HarnessProcesses(home, harness.scratch);
+                Result r = h.run("start", "--env", "SECRET=" + token, "--", "true");
+                expectOneLine(r, 1, "runs as user nobody");
+                Result send = h.run("send", "x", "hi");
+                assertTrue(send.code() != 0, send::toString);
+                Torture.sleep(500);
+                assertEquals(0, Files.exists(received) ? Files.size(received) : 0, "the other user's socket received nothing");
+                count("peerCredentials", 2);
+            } finally {
+                p.destroyForcibly();
+                p.waitFor();
+                try (var files = Files.list(theirs)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(theirs);
+            }
+        });
+    }
+
+    /** Issue 16, item 3: with descriptors running out, the accept loop backs off and says so once, not megabytes a second. */
+    @Test
+    void acceptBacksOffWhenDescriptorsRunOut() throws Exception {
+        recording("descriptors", () -> {
+            HarnessProcesses h = ownHome("fd", List.of("bash", "-c", "ulimit -n 64; exec \"$0\" \"$@\""));
+            try {
+                Path socket = h.home.resolve("harness.sock");
+                long pid = Control.ping(socket).orElseThrow();
+                List<java.nio.channels.SocketChannel> held = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 150; i++) {
+                        java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                        ch.connect(java.net.UnixDomainSocketAddress.of(socket));
+                        held.add(ch);
+                    }
+                    Torture.sleep(3000); // what used to write megabytes of log and spin a core
+                } finally {
+                    for (java.nio.channels.SocketChannel ch : held) {
+                        ch.close();
+                    }
+                }
+                HarnessProcesses.awaitTrue("the daemon to serve again", Torture.FUNCTIONAL, () -> Control.ping(socket).isPresent());
+                assertEquals(pid, Control.ping(socket).orElse(-1L));
+                assertEquals("ok\n", h.run("run", "-q", "--", "echo", "ok").ok().out());
+                h.run("shutdown").ok();
+                String log = Files.readString(h.scratch.resolve("out-1").resolveSibling("err-1"));
+                long failures = log.lines().filter(l -> l.contains("accept failed")).count();
+                tally.put("descriptorsAcceptFailedLines", failures).put("descriptorsLogBytes", log.length());
+                assertTrue(failures <= 5, "accept failures logged once per episode, not per attempt: " + failures + " lines");
+                count("descriptors", 150);
+            } finally {
+                h.cleanUp();
+            }
+        });
+    }
+
+    /** Issue 16, item 4: bursts of starts that end at once (status commits, no output) keep the WAL within its bound. */
+    @Test
+    void statusCommitsCountTowardTheWalBound() throws Exception {
+        recording("walBound", () -> {
+            HarnessProcesses h = new HarnessProcesses(tmp.resolve("wal"), Files.createDirectories(tmp.resolve("scratch-wal")));
+            Torture.startDaemon(h);
+            try {
+                Path socket = h.home.resolve("harness.sock");
+                Path wal = h.home.resolve("harness.db-wal");
+                long largest = 0;
+                int started = 0;
+                try (Control c = Control.connect(socket)) {
+                    for (int attempt = 0; started < 150 && attempt < 20_000; attempt++) {
+                        JsonNode r = c.request("{\"op\":\"start\",\"spec\":{\"command\":[\"true\"],\"cwd\":\"/\"}}\n");
+                        if (r.path("ok").asBoolean()) {
+                            started++;
+                        } else {
+                            assertEquals("no_free_slot", r.path("error").path("code").asText(), r::toString);
+                            Torture.sleep(5);
+                        }
+                        if (Files.exists(wal)) {
+                            largest = Math.max(largest, Files.size(wal));
+                        }
+                    }
+                }
+                tally.put("walBoundStarts", started).put("walBoundLargestWalBytes", largest);
+                assertEquals(150, started, "sessions started");
+                // 32 MiB bound, plus what a pass may lag behind; 157 MB in the issue's 100 cycles.
+                assertTrue(largest < 48L << 20, "largest WAL: " + (largest >> 20) + " MiB");
+                count("walBound", 150);
+            } finally {
+                h.cleanUp();
+            }
+        });
+    }
 }

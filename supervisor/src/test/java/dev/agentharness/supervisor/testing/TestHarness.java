@@ -167,6 +167,17 @@ public final class TestHarness implements AutoCloseable {
         return w.toString();
     }
 
+    /** The stored bytes, exactly. */
+    public byte[] outputBytes(String id, Set<StreamType> streams) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            stores.outputs().writeFull(id, streams, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     public List<SessionEvent> events(String id) {
         return stores.events().list(id);
     }
