@@ -106,6 +106,11 @@ public record SessionSpec(
      * reads back; whoever accepts a new spec asks this first.
      */
     public String nulProblem() {
+        return nulProblem(name, command, cwd, env);
+    }
+
+    /** As {@link #nulProblem()}, for the parts of a spec before it is built. */
+    public static String nulProblem(String name, List<String> command, String cwd, Map<String, String> env) {
         if (name != null && name.indexOf('\0') >= 0) {
             return "the name contains a NUL byte";
         }
@@ -114,7 +119,7 @@ public record SessionSpec(
                 return (i == 0 ? "the command's program" : "argument " + i + " of the command") + " contains a NUL byte";
             }
         }
-        if (cwd.indexOf('\0') >= 0) {
+        if (cwd != null && cwd.indexOf('\0') >= 0) {
             return "the working directory contains a NUL byte";
         }
         for (Map.Entry<String, String> e : env.entrySet()) {

@@ -90,8 +90,7 @@ public final class StartOptions {
         if (name != null && name.isBlank()) {
             throw new UsageException("--name must not be blank");
         }
-        String nul = new SessionSpec(null, command, cwd == null ? "/" : cwd, env, null, null, null, null, RestartPolicy.NO, null, 0,
-                Map.of()).nulProblem();
+        String nul = SessionSpec.nulProblem(name, command, cwd, env);
         if (nul != null) {
             throw new UsageException(nul);
         }
