@@ -132,7 +132,7 @@ public final class RenderReliability {
         // Issue 16: what an adversarial run found.
         names.put("halfLineFlood", "200 connections sending a megabyte without a newline, against a 96 MiB daemon while three agents write");
         names.put("stdinFlood", "20 MB sent to an agent that never reads its stdin");
-        names.put("descriptors", "150 idle connections to a daemon limited to 64 file descriptors");
+        names.put("descriptors", "60 idle connections to a daemon limited to 40 file descriptors");
         names.put("walBound", "sessions started and ended back to back (status commits only), WAL size watched");
         names.put("homePath", "a home that is a symbolic link, or below a directory others may write to");
         names.put("peerCredentials", "a socket in the home served by another user (SO_PEERCRED)");
@@ -161,7 +161,7 @@ public final class RenderReliability {
                     num(n(bad, "halfLineFloodCutOff")) + " of " + num(n(bad, "halfLineFloodConnections")) + " / "
                             + bytes(n(bad, "halfLineFloodAgentBytes")));
             row(b, "random bytes stored exactly", bytes(n(bad, "randomBytesStored")));
-            row(b, "descriptors run out: `accept failed` lines logged", num(n(bad, "descriptorsAcceptFailedLines")));
+            row(b, "descriptors run out: `accept failed` lines logged (once per episode)", num(n(bad, "descriptorsAcceptFailedLines")));
             row(b, "back-to-back sessions: started / largest WAL", num(n(bad, "walBoundStarts")) + " / "
                     + bytes(n(bad, "walBoundLargestWalBytes")));
         }
