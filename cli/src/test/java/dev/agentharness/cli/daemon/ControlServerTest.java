@@ -426,4 +426,36 @@ class ControlServerTest {
             assertTrue(line.contains("\"ok\":true"), line);
         }
     }
+
+    /** Issue 16, item 2: the daemon checks its clients' user (SO_PEERCRED), whatever the socket's mode lets through. */
+    @Test
+    void aClientOfAnotherUserIsRefused() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "needs root to connect as another user");
+        Path open = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "peer");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path sock = open.resolve("harness.sock");
+        ControlServer other = new ControlServer(sock, handler);
+        other.start();
+        try {
+            Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-rw-rw-")); // as a mistake would leave it
+            String client = "import socket,sys\n"
+                    + "s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(10)\n"
+                    + "try:\n  s.sendall(b'{\"op\":\"ping\"}\\n')\n  print(repr(s.recv(1000)))\n"
+                    + "except Exception as e:\n  print('error', e)\n"; // closed on it: a broken pipe or nothing to read
+            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
+                    client, sock.toString()).redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            assertTrue(said.equals("b''") || said.startsWith("error"), "no answer for another user's client: " + said);
+            // The owner is still served.
+            try (ControlClient c = ControlClient.tryConnect(sock, mapper).orElseThrow()) {
+                assertEquals(4242, c.call(c.request(ControlProtocol.OP_PING)).path("pid").asLong());
+            }
+        } finally {
+            other.close();
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(open);
+        }
+    }
 }
