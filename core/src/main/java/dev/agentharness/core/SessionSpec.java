@@ -114,15 +114,15 @@ public record SessionSpec(
         if (name != null && name.indexOf('\0') >= 0) {
             return "the name contains a NUL byte";
         }
-        for (int i = 0; i < command.size(); i++) {
-            if (command.get(i).indexOf('\0') >= 0) {
+        for (int i = 0; command != null && i < command.size(); i++) {
+            if (command.get(i) != null && command.get(i).indexOf('\0') >= 0) {
                 return (i == 0 ? "the command's program" : "argument " + i + " of the command") + " contains a NUL byte";
             }
         }
         if (cwd != null && cwd.indexOf('\0') >= 0) {
             return "the working directory contains a NUL byte";
         }
-        for (Map.Entry<String, String> e : env.entrySet()) {
+        for (Map.Entry<String, String> e : env == null ? Map.<String, String>of().entrySet() : env.entrySet()) {
             if (e.getKey().indexOf('\0') >= 0) {
                 return "an environment variable name contains a NUL byte";
             }

@@ -90,7 +90,7 @@ public final class StartOptions {
         if (name != null && name.isBlank()) {
             throw new UsageException("--name must not be blank");
         }
-        String nul = SessionSpec.nulProblem(name, command, cwd, env);
+        String nul = SessionSpec.nulProblem(name, command == null ? java.util.List.of() : command, cwd, env);
         if (nul != null) {
             throw new UsageException(nul);
         }

@@ -117,6 +117,11 @@ public final class WireSpec {
         Map<String, Object> metadata = metadata(n.get("metadata"), mapper);
         TerminalSize terminal = terminal(n);
         boolean interactive = JsonFields.optionalBoolean(n, "interactive");
+        // Before anything makes a path of them (a project is found from the cwd): one clear line.
+        String nul = SessionSpec.nulProblem(name, command, cwd, env);
+        if (nul != null) {
+            throw new IllegalArgumentException(nul);
+        }
         String project = JsonFields.optionalText(n, "project");
         if (project != null && !project.startsWith("/")) {
             throw new IllegalArgumentException("project must be an absolute path, not '" + project + "'");
@@ -136,10 +141,6 @@ public final class WireSpec {
                 .project(project != null ? project : ProjectDirs.projectOf(cwd))
                 .notifySinks(notify)
                 .build();
-        String nul = spec.nulProblem();
-        if (nul != null) {
-            throw new IllegalArgumentException(nul);
-        }
         return spec;
     }
 
