@@ -5,6 +5,7 @@ import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.control.ControlProtocol;
 import dev.agentharness.cli.daemon.Signals;
 import dev.agentharness.cli.screen.StoredScreen;
+import dev.agentharness.cli.tail.ChunkSink;
 import dev.agentharness.cli.tail.OutputFollower;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.StreamType;
@@ -86,7 +87,7 @@ public final class Attacher {
             Thread output = new Thread(() -> {
                 try {
                     Session ended = new OutputFollower(s.outputs(), s.sessions())
-                            .follow(session.id(), replayed.lastSeq(), EnumSet.allOf(StreamType.class), live);
+                            .follow(session.id(), replayed.lastSeq(), EnumSet.allOf(StreamType.class), ChunkSink.text(live));
                     done.complete(new Result(End.SESSION_ENDED, ended));
                 } catch (Throwable e) {
                     done.completeExceptionally(e);
