@@ -23,7 +23,15 @@ public enum EventType {
     TIMED_OUT,
     CRASHED,
     RECOVERED,
-    RESTARTED;
+    RESTARTED,
+    /** The agent said who it is: data has "agentSessionId" and, where printed, "model". */
+    AGENT_SESSION,
+    /** The agent called a tool: data has "tool" and "input" (a short summary of its input). */
+    TOOL_CALL,
+    /** The agent finished a turn: data has "status" and whatever it reported (cost, tokens, turns...). */
+    TURN_RESULT,
+    /** A session was started to continue this one's conversation: data has "sessionId". */
+    RESUMED_AS;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -4,8 +4,11 @@ import java.util.Locale;
 
 /**
  * Whether a session that fails is started again as a new session (linked by {@code restartOf}).
+ * {@link Mode#ON_CRASH} resumes the agent's conversation instead of starting it over (linked by
+ * {@code resumeOf} as well), when the session ended {@code crashed}, or {@code failed} with an agent
+ * session id to resume; a user's stop never restarts anything.
  *
- * @param mode        {@link Mode#NO} or {@link Mode#ON_FAILURE}
+ * @param mode        {@link Mode#NO}, {@link Mode#ON_FAILURE} or {@link Mode#ON_CRASH}
  * @param maxRestarts how many times at most; ignored for {@link Mode#NO}
  */
 public record RestartPolicy(Mode mode, int maxRestarts) {
@@ -14,7 +17,8 @@ public record RestartPolicy(Mode mode, int maxRestarts) {
 
     public enum Mode {
         NO,
-        ON_FAILURE;
+        ON_FAILURE,
+        ON_CRASH;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -26,7 +30,9 @@ public record RestartPolicy(Mode mode, int maxRestarts) {
             return switch (normal) {
                 case "no" -> NO;
                 case "on-failure" -> ON_FAILURE;
-                default -> throw new IllegalArgumentException("unknown restart policy '" + text + "' (expected no or on-failure)");
+                case "on-crash" -> ON_CRASH;
+                default -> throw new IllegalArgumentException(
+                        "unknown restart policy '" + text + "' (expected no, on-failure or on-crash)");
             };
         }
     }
@@ -44,8 +50,24 @@ public record RestartPolicy(Mode mode, int maxRestarts) {
         return new RestartPolicy(Mode.ON_FAILURE, maxRestarts);
     }
 
+    public static RestartPolicy onCrash(int maxRestarts) {
+        return new RestartPolicy(Mode.ON_CRASH, maxRestarts);
+    }
+
     /** Whether a session that ended with {@code status} after {@code restartsSoFar} restarts is started again. */
     public boolean shouldRestart(SessionStatus status, int restartsSoFar) {
         return mode == Mode.ON_FAILURE && status == SessionStatus.FAILED && restartsSoFar < maxRestarts;
+    }
+
+    /**
+     * Whether a session that ended with {@code status} after {@code restartsSoFar} restarts is resumed:
+     * {@code crashed} always (its agent lost its harness), {@code failed} only when {@code resumable}
+     * (the agent's session id is known and its profile can resume).
+     */
+    public boolean shouldResume(SessionStatus status, boolean resumable, int restartsSoFar) {
+        if (mode != Mode.ON_CRASH || restartsSoFar >= maxRestarts) {
+            return false;
+        }
+        return status == SessionStatus.CRASHED || (status == SessionStatus.FAILED && resumable);
     }
 }

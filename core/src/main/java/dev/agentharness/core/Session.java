@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param escalationLevel the watchdog's escalation: 0 none, 1 warned, 2 stopped
  * @param outputBytes    UTF-8 bytes of output stored so far
  * @param outputChunks   chunks of output stored so far (also the last seq)
+ * @param agent          what the agent's structured output said (id, model, tokens, cost); written
+ *                       only by the parser, through {@code SessionStore.updateAgent}
  */
 public record Session(
         String id,
@@ -47,18 +49,33 @@ public record Session(
         Instant stalledSince,
         int escalationLevel,
         long outputBytes,
-        long outputChunks) {
+        long outputChunks,
+        AgentUsage agent) {
 
     public Session {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
+        agent = agent == null ? AgentUsage.start(spec.agent(), spec.agentSessionId()) : agent;
+    }
+
+    /** The fields from before agent profiles: the agent facts start from the spec. */
+    public Session(String id, SessionSpec spec, Integer slot, SessionStatus status, Integer pid, Long pidStartTime,
+                   Integer exitCode, String reason, Instant createdAt, Instant startedAt, Instant endedAt,
+                   Instant lastActivityAt, Instant stalledSince, int escalationLevel, long outputBytes, long outputChunks) {
+        this(id, spec, slot, status, pid, pidStartTime, exitCode, reason, createdAt, startedAt, endedAt, lastActivityAt,
+                stalledSince, escalationLevel, outputBytes, outputChunks, null);
     }
 
     /** A session that has just claimed {@code slot} and is about to be spawned. */
     public static Session starting(String id, SessionSpec spec, int slot, Instant now) {
-        return new Session(id, spec, slot, SessionStatus.STARTING, null, null, null, null, now, null, null, null, null, 0, 0, 0);
+        return new Session(id, spec, slot, SessionStatus.STARTING, null, null, null, null, now, null, null, null, null, 0, 0, 0,
+                AgentUsage.start(spec.agent(), spec.agentSessionId()));
+    }
+
+    public String resumeOf() {
+        return spec.resumeOf();
     }
 
     public String name() {
@@ -137,6 +154,7 @@ public record Session(
         private int escalationLevel;
         private long outputBytes;
         private long outputChunks;
+        private AgentUsage agent;
 
         private Builder(Session s) {
             id = s.id;
@@ -155,6 +173,7 @@ public record Session(
             escalationLevel = s.escalationLevel;
             outputBytes = s.outputBytes;
             outputChunks = s.outputChunks;
+            agent = s.agent;
         }
 
         public Builder spec(SessionSpec v) { spec = v; return this; }
@@ -172,10 +191,11 @@ public record Session(
         public Builder escalationLevel(int v) { escalationLevel = v; return this; }
         public Builder outputBytes(long v) { outputBytes = v; return this; }
         public Builder outputChunks(long v) { outputChunks = v; return this; }
+        public Builder agent(AgentUsage v) { agent = v; return this; }
 
         public Session build() {
             return new Session(id, spec, slot, status, pid, pidStartTime, exitCode, reason, createdAt, startedAt, endedAt,
-                    lastActivityAt, stalledSince, escalationLevel, outputBytes, outputChunks);
+                    lastActivityAt, stalledSince, escalationLevel, outputBytes, outputChunks, agent);
         }
     }
 }

@@ -34,6 +34,12 @@ import java.util.TreeMap;
  *                      the caller did not say, and the daemon derives it from cwd
  * @param notifySinks   per-session notification sinks ({@code cmd:/path} or a webhook URL), on top
  *                      of the home's; may carry secrets, so {@link #toString()} shows only a count
+ * @param agent         the agent profile ({@code claude}, {@code codex}, {@code gemini}, {@code aider},
+ *                      {@code generic}); null means "decide from the command's executable name"
+ * @param resumeOf      the session whose agent conversation this one continues, or null
+ * @param agentSessionId the agent's own session id, when the harness chose it before the start
+ *                      ({@code claude --session-id UUID}); the session's {@link AgentUsage} starts
+ *                      with it. An input only: a stored session keeps it in its {@link AgentUsage}.
  */
 public record SessionSpec(
         String name,
@@ -51,7 +57,10 @@ public record SessionSpec(
         TerminalSize terminal,
         boolean interactive,
         String project,
-        List<String> notifySinks) {
+        List<String> notifySinks,
+        String agent,
+        String resumeOf,
+        String agentSessionId) {
 
     public SessionSpec {
         Objects.requireNonNull(command, "command");
@@ -64,6 +73,23 @@ public record SessionSpec(
         restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
         metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         notifySinks = notifySinks == null ? List.of() : List.copyOf(notifySinks);
+    }
+
+    /** The fields from before agent profiles; the agent is decided from the command. */
+    public SessionSpec(String name, List<String> command, String cwd, Map<String, String> env, Integer requestedSlot,
+                       String runId, Duration maxRuntime, Duration stallTimeout, RestartPolicy restartPolicy, String restartOf,
+                       int restartCount, Map<String, Object> metadata, TerminalSize terminal, boolean interactive) {
+        this(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout, restartPolicy, restartOf, restartCount,
+                metadata, terminal, interactive, null, null, null, null, null);
+    }
+
+    /** The fields from before agent profiles; the agent is decided from the command. */
+    public SessionSpec(String name, List<String> command, String cwd, Map<String, String> env, Integer requestedSlot,
+                       String runId, Duration maxRuntime, Duration stallTimeout, RestartPolicy restartPolicy, String restartOf,
+                       int restartCount, Map<String, Object> metadata, TerminalSize terminal, boolean interactive,
+                       String project, List<String> notifySinks) {
+        this(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout, restartPolicy, restartOf, restartCount,
+                metadata, terminal, interactive, project, notifySinks, null, null, null);
     }
 
     public static SessionSpec of(List<String> command, String cwd) {
@@ -91,7 +117,10 @@ public record SessionSpec(
                 .terminal(terminal)
                 .interactive(interactive)
                 .project(project)
-                .notifySinks(notifySinks);
+                .notifySinks(notifySinks)
+                .agent(agent)
+                .resumeOf(resumeOf)
+                .agentSessionId(agentSessionId);
     }
 
     /** Whether the agent runs on a pseudo-terminal. */
@@ -162,6 +191,12 @@ public record SessionSpec(
         return toBuilder().restartOf(previousId).restartCount(count).build();
     }
 
+    /** The same spec running another command line (a resume, or an agent id chosen up front). */
+    public SessionSpec withCommand(List<String> newCommand) {
+        return new SessionSpec(name, newCommand, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout, restartPolicy,
+                restartOf, restartCount, metadata, terminal, interactive, project, notifySinks, agent, resumeOf, agentSessionId);
+    }
+
     public SessionSpec withMetadata(Map<String, Object> newMetadata) {
         return toBuilder().metadata(newMetadata).build();
     }
@@ -188,6 +223,9 @@ public record SessionSpec(
         private boolean interactive;
         private String project;
         private List<String> notifySinks = List.of();
+        private String agent;
+        private String resumeOf;
+        private String agentSessionId;
 
         private Builder(List<String> command, String cwd) {
             this.command = command;
@@ -267,9 +305,27 @@ public record SessionSpec(
             return this;
         }
 
+        /** The agent profile's name; null to decide it from the command. */
+        public Builder agent(String value) {
+            this.agent = value;
+            return this;
+        }
+
+        public Builder resumeOf(String value) {
+            this.resumeOf = value;
+            return this;
+        }
+
+        /** The agent's session id, chosen by the harness before the start. */
+        public Builder agentSessionId(String value) {
+            this.agentSessionId = value;
+            return this;
+        }
+
         public SessionSpec build() {
             return new SessionSpec(name, command, cwd, env, requestedSlot, runId, maxRuntime, stallTimeout,
-                    restartPolicy, restartOf, restartCount, metadata, terminal, interactive, project, notifySinks);
+                    restartPolicy, restartOf, restartCount, metadata, terminal, interactive, project, notifySinks,
+                    agent, resumeOf, agentSessionId);
         }
     }
 
@@ -279,6 +335,8 @@ public record SessionSpec(
                 + ", requestedSlot=" + requestedSlot + ", runId=" + runId + ", maxRuntime=" + maxRuntime
                 + ", stallTimeout=" + stallTimeout + ", restartPolicy=" + restartPolicy + ", restartOf=" + restartOf
                 + ", restartCount=" + restartCount + ", metadataKeys=" + metadata.keySet() + ", terminal=" + terminal
-                + ", interactive=" + interactive + ", project=" + project + ", notifySinks=" + notifySinks.size() + "]";
+                + ", interactive=" + interactive + ", project=" + project + ", notifySinks=" + notifySinks.size()
+                + ", agent=" + agent + ", resumeOf=" + resumeOf
+                + ", agentSessionId=" + agentSessionId + "]";
     }
 }

@@ -69,6 +69,16 @@ public interface Supervisor extends AutoCloseable {
     /** Starts a finished session again as a new session with the same spec, linked by restartOf. */
     Session restart(String sessionId);
 
+    /**
+     * Starts a new session that continues a finished session's agent conversation
+     * ({@code claude --resume ID}, {@code codex exec resume ID}...) with {@code prompt} (null: none,
+     * or the agent's convention when it runs headless), in the same cwd; linked by resumeOf.
+     *
+     * @throws dev.agentharness.core.error.HarnessException when the session is active or its agent
+     *         cannot be resumed (no known session id, not a known agent)
+     */
+    Session resumeConversation(String sessionId, String prompt);
+
     /** Completes with the session once it reaches a terminal status. */
     CompletableFuture<Session> whenEnded(String sessionId);
 

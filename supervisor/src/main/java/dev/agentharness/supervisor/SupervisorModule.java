@@ -3,6 +3,15 @@ package dev.agentharness.supervisor;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.multibindings.Multibinder;
+import dev.agentharness.agents.AgentOutputFollower;
+import dev.agentharness.agents.AgentParsing;
+import dev.agentharness.agents.AgentProfiles;
+import dev.agentharness.agents.PriceTable;
+import dev.agentharness.core.error.HarnessException;
+import dev.agentharness.core.store.EventStore;
+import dev.agentharness.core.store.OutputStore;
+import dev.agentharness.core.store.SessionStore;
+import dev.agentharness.core.store.Transactor;
 import dev.agentharness.store.HarnessHome;
 import dev.agentharness.supervisor.internal.ProcessSupervisor;
 import dev.agentharness.supervisor.internal.process.LibC;
@@ -10,6 +19,7 @@ import dev.agentharness.supervisor.internal.process.LibcProcessGroupSignaller;
 import dev.agentharness.supervisor.internal.process.ProcessGroupSignaller;
 import jakarta.inject.Singleton;
 import java.util.Objects;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds {@link Supervisor}. Expects from other modules: a {@link java.time.Clock} and the stores
@@ -49,5 +59,40 @@ public final class SupervisorModule extends AbstractModule {
     @Singleton
     LibC libc() {
         return LibC.load();
+    }
+
+    @Provides
+    @Singleton
+    AgentProfiles agentProfiles() {
+        return new AgentProfiles();
+    }
+
+    /** {@code prices.json} in the home over the defaults; a bad file is logged and the defaults used. */
+    @Provides
+    @Singleton
+    PriceTable prices(HarnessHome harnessHome) {
+        try {
+            return PriceTable.load(harnessHome.dir().resolve(PriceTable.FILE_NAME));
+        } catch (HarnessException e) {
+            LoggerFactory.getLogger(SupervisorModule.class).warn("{}; using the default prices", e.getMessage());
+            return PriceTable.defaultPrices();
+        }
+    }
+
+    /**
+     * The parser of agents' structured output. It shares the stores' connection: its reads are a
+     * page of chunks at a time and its writes one small transaction per session per pass, so the
+     * output writer waits for it no longer than for any other short statement.
+     */
+    @Provides
+    @Singleton
+    AgentOutputFollower agentOutputFollower(SessionStore sessions, OutputStore outputs, EventStore events, Transactor tx,
+                                            AgentProfiles profiles, PriceTable prices) {
+        return new AgentOutputFollower(sessions, outputs, events, tx, profiles, prices);
+    }
+
+    @Provides
+    AgentParsing agentParsing(AgentOutputFollower follower) {
+        return follower;
     }
 }

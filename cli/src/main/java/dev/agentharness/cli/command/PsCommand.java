@@ -89,12 +89,15 @@ public final class PsCommand implements Callable<Integer> {
                 .column("AGE", Align.RIGHT)
                 .column("LAST OUTPUT", Align.RIGHT)
                 .column("BYTES", Align.RIGHT)
+                .column("AGENT", Align.LEFT)
+                .column("COST", Align.RIGHT)
                 .column("COMMAND", Align.LEFT, 48);
         int idLength = shortIdLength(sessions);
         for (Session s : sessions) {
             table.row(s.id().substring(0, Math.min(idLength, s.id().length())), s.name(), s.slot(), status(s),
                     s.isActive() ? s.pid() : null, s.exitCode(), Human.age(s.createdAt(), now),
-                    Human.ago(s.lastActivityAt(), now), Human.bytes(s.outputBytes()), Human.command(s.command()));
+                    Human.ago(s.lastActivityAt(), now), Human.bytes(s.outputBytes()), s.agent().agent(),
+                    Human.cost(s.agent().costUsd(), reportsUsage(s)), Human.command(s.command()));
         }
         table.print(out);
         if (sessions.isEmpty()) {
@@ -104,6 +107,11 @@ public final class PsCommand implements Callable<Integer> {
             out.println(queued + " start request" + (queued == 1 ? "" : "s") + " queued for a free slot");
         }
         return 0;
+    }
+
+    /** Whether a cost could be known: the agent printed structured output ("?" until then), else "-". */
+    static boolean reportsUsage(Session s) {
+        return s.agent().agentSessionId() != null || s.agent().totalTokens() > 0 || s.agent().resultStatus() != null;
     }
 
     /** The shortest length from {@link #SHORT_ID} up at which the shown ids are still distinct. */

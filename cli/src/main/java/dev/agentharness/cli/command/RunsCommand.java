@@ -3,7 +3,11 @@ package dev.agentharness.cli.command;
 import dev.agentharness.cli.format.JsonViews.RunView;
 import dev.agentharness.cli.format.TableFormatter;
 import dev.agentharness.cli.format.TableFormatter.Align;
+import dev.agentharness.cli.format.Human;
+import dev.agentharness.core.AgentCostTotals;
 import dev.agentharness.core.Run;
+import dev.agentharness.core.SessionQuery;
+import java.util.Map;
 import dev.agentharness.store.SqliteStores;
 import java.io.PrintWriter;
 import java.util.List;
@@ -30,15 +34,25 @@ public final class RunsCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
+    /** The known cost, marked with {@code +?} when some sessions' cost is unknown. */
+    static String costCell(AgentCostTotals t) {
+        String known = Human.cost(t.costUsd(), t.unpricedSessions() > 0);
+        return t.costUsd() != null && t.unpricedSessions() > 0 ? known + "+?" : known;
+    }
+
     @Override
     public Integer call() throws Exception {
         List<Run> runs;
+        Map<String, AgentCostTotals> totals;
+        AgentCostTotals overall;
         try (SqliteStores stores = ctx.openStores()) {
             runs = stores.runs().listRuns(limit == 0 ? Integer.MAX_VALUE : limit);
+            totals = stores.sessions().costTotalsByRun();
+            overall = stores.sessions().costTotals(SessionQuery.ALL);
         }
         PrintWriter out = ctx.env().out();
         if (json.enabled()) {
-            ctx.printJson(runs.stream().map(RunView::of).toList());
+            ctx.printJson(runs.stream().map(r -> RunView.of(r, totals.get(r.id()))).toList());
             return 0;
         }
         TableFormatter table = new TableFormatter()
@@ -47,13 +61,19 @@ public final class RunsCommand implements Callable<Integer> {
                 .column("STARTED", Align.LEFT)
                 .column("COMPLETED", Align.LEFT)
                 .column("SESSIONS", Align.RIGHT)
+                .column("COST", Align.RIGHT)
+                .column("TOKENS", Align.RIGHT)
                 .column("DESCRIPTION", Align.LEFT, 60);
         for (Run r : runs) {
-            table.row(r.id(), r.status().wireName(), r.startedAt(), r.completedAt(), r.sessionCount(), r.description());
+            AgentCostTotals t = totals.getOrDefault(r.id(), AgentCostTotals.EMPTY);
+            table.row(r.id(), r.status().wireName(), r.startedAt(), r.completedAt(), r.sessionCount(),
+                    costCell(t), Human.tokens(t.totalTokens()), r.description());
         }
         table.print(out);
         if (runs.isEmpty()) {
             out.println("(no runs; harness runs new DESCRIPTION starts one)");
+        } else {
+            out.println("all sessions: cost " + costCell(overall) + ", tokens " + Human.tokens(overall.totalTokens()));
         }
         return 0;
     }

@@ -99,6 +99,19 @@ public final class ShowCommand implements Callable<Integer> {
         if (s.stalledSince() != null) {
             field(out, "stalled since", when(s.stalledSince(), now) + ", escalation " + s.escalationLevel());
         }
+        var a = s.agent();
+        field(out, "agent", a.agent());
+        if (a.agentSessionId() != null || a.model() != null || a.resultStatus() != null || a.totalTokens() > 0) {
+            field(out, "agent session", a.agentSessionId());
+            field(out, "model", a.model());
+            field(out, "cost", Human.cost(a.costUsd(), true) + (a.costUsd() == null ? " (unknown: no price for this model)" : ""));
+            field(out, "tokens", "input " + a.inputTokens() + ", output " + a.outputTokens() + ", cache read "
+                    + a.cacheReadTokens() + ", cache write " + a.cacheWriteTokens());
+            field(out, "turns", a.turns());
+            field(out, "result", a.resultStatus());
+            field(out, "tool calls", a.toolCalls());
+        }
+        field(out, "resume of", s.resumeOf());
         if (!s.metadata().isEmpty()) {
             field(out, "metadata", s.metadata().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));

@@ -1,5 +1,6 @@
 package dev.agentharness.cli.command;
 
+import dev.agentharness.agents.AgentProfiles;
 import dev.agentharness.cli.UsageException;
 import dev.agentharness.core.Project;
 import dev.agentharness.core.ProjectDirs;
@@ -46,13 +47,20 @@ public final class StartOptions {
             description = "Silence after which the session counts as stalled (default: the daemon's, 5m).")
     Duration stallTimeout;
 
-    @Option(names = "--restart", paramLabel = "no|on-failure", converter = Converters.RestartModeConverter.class,
-            description = "Start a failed session again as a new session (default: no).")
+    @Option(names = "--restart", paramLabel = "no|on-failure|on-crash", converter = Converters.RestartModeConverter.class,
+            description = {"on-failure: start a failed session again as a new session.",
+                    "on-crash: resume the agent's conversation when the session crashed, or failed with a resumable "
+                            + "agent session id (default: no)."})
     RestartPolicy.Mode restart;
 
     @Option(names = "--max-restarts", paramLabel = "N", converter = Converters.NonNegativeConverter.class,
-            description = "At most this many restarts (default 5; implies --restart on-failure).")
+            description = "At most this many restarts (default 5; implies --restart on-failure unless on-crash is given).")
     Integer maxRestarts;
+
+    @Option(names = "--agent", paramLabel = "claude|codex|gemini|aider|generic",
+            description = "The agent profile: what its output means and how to resume it "
+                    + "(default: decided by the command's executable name).")
+    String agent;
 
     @Option(names = "--run", paramLabel = "RUN", description = "Attach the session to this run (default: the active run, if any).")
     String run;
@@ -134,9 +142,15 @@ public final class StartOptions {
         }
         RestartPolicy policy;
         if (restart == RestartPolicy.Mode.NO && maxRestarts != null) {
-            throw new UsageException("--max-restarts needs --restart on-failure");
+            throw new UsageException("--max-restarts needs --restart on-failure or on-crash");
         }
-        if (restart == RestartPolicy.Mode.ON_FAILURE || maxRestarts != null) {
+        AgentProfiles profiles = new AgentProfiles();
+        if (agent != null && profiles.byName(agent).isEmpty()) {
+            throw new UsageException("unknown agent '" + agent + "' (known: " + String.join(", ", profiles.names()) + ")");
+        }
+        if (restart == RestartPolicy.Mode.ON_CRASH) {
+            policy = RestartPolicy.onCrash(maxRestarts == null ? RestartPolicy.DEFAULT_MAX_RESTARTS : maxRestarts);
+        } else if (restart == RestartPolicy.Mode.ON_FAILURE || maxRestarts != null) {
             policy = RestartPolicy.onFailure(maxRestarts == null ? RestartPolicy.DEFAULT_MAX_RESTARTS : maxRestarts);
         } else {
             policy = RestartPolicy.NO;
@@ -166,7 +180,14 @@ public final class StartOptions {
                 .stallTimeout(stallTimeout)
                 .restartPolicy(policy)
                 .interactive(interactive || terminal != null || (defaults != null && defaults.tty()))
+                .agent(agent != null ? agent : projectAgent(defaults, profiles))
                 .build();
+    }
+
+    /** The project's default agent, when it names a profile (projects set --agent). */
+    private static String projectAgent(Project defaults, AgentProfiles profiles) {
+        return defaults != null && defaults.agent() != null && profiles.byName(defaults.agent()).isPresent()
+                ? defaults.agent() : null;
     }
 
     boolean tty() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.ProjectDirs;
+import dev.agentharness.agents.AgentProfiles;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.TerminalSize;
@@ -78,6 +79,9 @@ public final class WireSpec {
             ArrayNode notify = n.putArray("notify");
             spec.notifySinks().forEach(notify::add);
         }
+        if (spec.agent() != null) {
+            n.put("agent", spec.agent());
+        }
         return n;
     }
 
@@ -113,7 +117,12 @@ public final class WireSpec {
         }
         RestartPolicy.Mode mode = restart == null ? RestartPolicy.Mode.NO : RestartPolicy.Mode.fromWireName(restart);
         RestartPolicy policy = mode == RestartPolicy.Mode.NO ? RestartPolicy.NO
-                : RestartPolicy.onFailure(maxRestarts == null ? RestartPolicy.DEFAULT_MAX_RESTARTS : maxRestarts);
+                : new RestartPolicy(mode, maxRestarts == null ? RestartPolicy.DEFAULT_MAX_RESTARTS : maxRestarts);
+        String agent = JsonFields.optionalText(n, "agent");
+        if (agent != null && new AgentProfiles().byName(agent).isEmpty()) {
+            throw new IllegalArgumentException("unknown agent '" + agent + "' (known: "
+                    + String.join(", ", new AgentProfiles().names()) + ")");
+        }
         Map<String, Object> metadata = metadata(n.get("metadata"), mapper);
         TerminalSize terminal = terminal(n);
         boolean interactive = JsonFields.optionalBoolean(n, "interactive");
@@ -140,6 +149,7 @@ public final class WireSpec {
                 .interactive(interactive)
                 .project(project != null ? project : ProjectDirs.projectOf(cwd))
                 .notifySinks(notify)
+                .agent(agent)
                 .build();
         return spec;
     }

@@ -117,7 +117,7 @@ public final class RequestHandler {
             case ControlProtocol.OP_START -> start(request, waiter);
             case ControlProtocol.OP_STOP -> stop(request, waiter);
             case ControlProtocol.OP_PAUSE -> withSession(supervisor.pause(session(request).id()));
-            case ControlProtocol.OP_RESUME -> withSession(supervisor.resume(session(request).id()));
+            case ControlProtocol.OP_RESUME -> resume(request);
             case ControlProtocol.OP_RESTART -> restart(request);
             case ControlProtocol.OP_SEND -> send(request);
             case ControlProtocol.OP_RESIZE -> resize(request);
@@ -196,6 +196,28 @@ public final class RequestHandler {
         Session s = session(request);
         log.info("restart {}", s.id());
         return withSession(supervisor.restart(s.id()));
+    }
+
+    /**
+     * A paused session gets SIGCONT; a finished one's agent conversation continues in a new session
+     * ({@code "resumed":"signal"} or {@code "conversation"} says which).
+     */
+    private ObjectNode resume(JsonNode request) {
+        Session s = session(request);
+        String prompt = JsonFields.optionalText(request, "prompt");
+        if (s.status().isTerminal()) {
+            log.info("resume the conversation of {}", s.id());
+            ObjectNode r = withSession(supervisor.resumeConversation(s.id(), prompt));
+            r.put("resumed", "conversation");
+            return r;
+        }
+        if (prompt != null) {
+            throw new UsageException("session " + s.label() + " is " + s.status().wireName() + "; a prompt resumes a finished "
+                    + "session's conversation (harness send writes to a running agent)");
+        }
+        ObjectNode r = withSession(supervisor.resume(s.id()));
+        r.put("resumed", "signal");
+        return r;
     }
 
     private ObjectNode send(JsonNode request) {

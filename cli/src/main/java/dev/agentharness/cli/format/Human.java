@@ -93,4 +93,26 @@ public final class Human {
         }
         return b.toString();
     }
+
+    /**
+     * A cost in US dollars: {@code $0.0293}, {@code $12.40}; {@code ?} when unknown ({@code known} is
+     * false only where no cost could ever be known, shown as {@code -}).
+     */
+    public static String cost(Double usd, boolean applicable) {
+        if (usd == null) {
+            return applicable ? "?" : "-";
+        }
+        return usd < 1 ? String.format(java.util.Locale.ROOT, "$%.4f", usd) : String.format(java.util.Locale.ROOT, "$%.2f", usd);
+    }
+
+    /** A token count: 950, 12.3k, 4.1M. */
+    public static String tokens(long n) {
+        if (n < 1000) {
+            return Long.toString(n);
+        }
+        if (n < 1_000_000) {
+            return String.format(java.util.Locale.ROOT, "%.1fk", n / 1000.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1fM", n / 1_000_000.0);
+    }
 }

@@ -3,6 +3,7 @@ package dev.agentharness.cli.format;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.agentharness.core.AgentCostTotals;
 import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.Project;
 import dev.agentharness.core.ProjectSummary;
@@ -67,6 +68,18 @@ public final class JsonViews {
             Map<String, Object> metadata,
             String project,
             List<String> notifySinks,
+            String agent,
+            String agentSessionId,
+            String model,
+            Double costUsd,
+            long inputTokens,
+            long outputTokens,
+            long cacheReadTokens,
+            long cacheWriteTokens,
+            Integer turns,
+            String resultStatus,
+            long toolCalls,
+            String resumeOf,
             @JsonInclude(JsonInclude.Include.NON_NULL) List<EventView> events) {
 
         public static SessionView of(Session s, Instant now) {
@@ -87,6 +100,9 @@ public final class JsonViews {
                     text(s.stalledSince()), s.escalationLevel(), runtime == null ? null : runtime.toMillis(),
                     s.outputBytes(), s.outputChunks(), spec.metadata(), spec.project(),
                     spec.notifySinks().stream().map(SinkAddress::mask).toList(),
+                    s.agent().agent(), s.agent().agentSessionId(), s.agent().model(), s.agent().costUsd(),
+                    s.agent().inputTokens(), s.agent().outputTokens(), s.agent().cacheReadTokens(), s.agent().cacheWriteTokens(),
+                    s.agent().turns(), s.agent().resultStatus(), s.agent().toolCalls(), spec.resumeOf(),
                     events == null ? null : events.stream().map(EventView::of).toList());
         }
 
@@ -107,21 +123,34 @@ public final class JsonViews {
     }
 
     public record RunView(String id, String description, String status, String startedAt, String completedAt,
-                          int sessionCount) {
-        public static RunView of(Run r) {
+                          int sessionCount, CostView cost) {
+        public static RunView of(Run r, AgentCostTotals totals) {
             return new RunView(r.id(), r.description(), r.status().wireName(), text(r.startedAt()), text(r.completedAt()),
-                    r.sessionCount());
+                    r.sessionCount(), CostView.of(totals == null ? AgentCostTotals.EMPTY : totals));
+        }
+    }
+
+    /**
+     * Cost and tokens over some sessions. {@code costUsd} is null when no session's cost is known;
+     * {@code unpricedSessions} counts the sessions that used tokens at an unknown price (when above
+     * 0, {@code costUsd} is a lower bound).
+     */
+    public record CostView(Double costUsd, long pricedSessions, long unpricedSessions, long inputTokens, long outputTokens,
+                           long cacheReadTokens, long cacheWriteTokens, long totalTokens) {
+        public static CostView of(AgentCostTotals t) {
+            return new CostView(t.costUsd(), t.pricedSessions(), t.unpricedSessions(), t.inputTokens(), t.outputTokens(),
+                    t.cacheReadTokens(), t.cacheWriteTokens(), t.totalTokens());
         }
     }
 
     public record StatsView(long total, Map<String, Long> byStatus, double successRate, long averageDurationMs,
-                            String averageDuration, long bytesCaptured, long chunksCaptured) {
-        public static StatsView of(SessionStats s) {
+                            String averageDuration, long bytesCaptured, long chunksCaptured, CostView cost) {
+        public static StatsView of(SessionStats s, AgentCostTotals totals) {
             Map<String, Long> byStatus = new LinkedHashMap<>();
             s.byStatus().forEach((status, n) -> byStatus.put(status.wireName(), n));
             Duration avg = s.averageDuration() == null ? Duration.ZERO : s.averageDuration();
             return new StatsView(s.total(), byStatus, s.successRate(), avg.toMillis(), Human.duration(avg),
-                    s.bytesCaptured(), s.chunksCaptured());
+                    s.bytesCaptured(), s.chunksCaptured(), CostView.of(totals == null ? AgentCostTotals.EMPTY : totals));
         }
     }
 

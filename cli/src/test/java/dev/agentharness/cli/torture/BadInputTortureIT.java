@@ -263,7 +263,7 @@ class BadInputTortureIT {
                     c(1, "no daemon is running", "stop", "live"),
                     c(1, "no daemon is running", "send", "live", "hi"),
                     c(1, "no daemon is running", "pause", "live"),
-                    c(1, "no daemon is running", "resume", "live")));
+                    c(1, "cannot resume session live: its command is not a known agent", "resume", "live")));
             expectAll("unknownIds", List.of(
                     c(4, "no such session: nosuch", "stop", "nosuch"),
                     c(4, "no such session: nosuch", "send", "nosuch", "hi"),

@@ -1,5 +1,9 @@
 package dev.agentharness.core.store;
 
+import dev.agentharness.core.AgentCostTotals;
+import dev.agentharness.core.AgentParseCursor;
+import dev.agentharness.core.AgentParseTask;
+import dev.agentharness.core.AgentUsage;
 import dev.agentharness.core.PurgeCriteria;
 import dev.agentharness.core.PurgeResult;
 import dev.agentharness.core.Session;
@@ -80,4 +84,28 @@ public interface SessionStore {
 
     /** The same totals over the sessions of one project; null for all. */
     SessionStats stats(String project);
+
+    /**
+     * Writes what the agent's structured output said, and how far it has been read, in one
+     * statement; nothing else of the session changes. Call inside a {@link Transactor} transaction
+     * with the events the same lines produced, so that facts, events and cursor move together.
+     *
+     * @throws dev.agentharness.core.error.NoSuchSessionException when there is no such session
+     */
+    void updateAgent(String id, AgentUsage usage, AgentParseCursor cursor);
+
+    /** Sessions with an agent profile whose output has not been parsed to its end, oldest first. */
+    List<AgentParseTask> agentParseBacklog();
+
+    /** Where the parser of one session stopped. */
+    Optional<AgentParseCursor> agentParseCursor(String id);
+
+    /**
+     * Cost and tokens summed over the sessions {@code query} selects (its statuses, run, project and
+     * creation window; its limit is ignored). A reusable total: per run, per project, overall.
+     */
+    AgentCostTotals costTotals(SessionQuery query);
+
+    /** {@link #costTotals} for every run that has sessions, by run id. */
+    Map<String, AgentCostTotals> costTotalsByRun();
 }

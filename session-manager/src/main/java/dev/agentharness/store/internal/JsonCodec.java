@@ -141,6 +141,8 @@ public final class JsonCodec {
         out.put("runId", spec.runId());
         out.put("restartOf", spec.restartOf());
         out.put("project", spec.project());
+        out.put("resumeOf", spec.resumeOf());
+        out.put("agent", spec.agent());
         return out;
     }
 
@@ -166,6 +168,9 @@ public final class JsonCodec {
         n.put("interactive", spec.interactive());
         n.put("project", spec.project());
         n.set("notify", mapper.valueToTree(spec.notifySinks()));
+        n.put("agent", spec.agent());
+        n.put("resumeOf", spec.resumeOf());
+        n.put("agentSessionId", spec.agentSessionId());
         return write(n);
     }
 
@@ -188,6 +193,9 @@ public final class JsonCodec {
                     .interactive(n.path("interactive").asBoolean(false))
                     .project(text(n, "project"))
                     .notifySinks(n.hasNonNull("notify") ? mapper.convertValue(n.get("notify"), STRING_LIST) : List.of())
+                    .agent(text(n, "agent"))
+                    .resumeOf(text(n, "resumeOf"))
+                    .agentSessionId(text(n, "agentSessionId"))
                     .build();
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new StoreException("the database holds a malformed queued start: " + SqlErrors.oneLine(e.getMessage()), e);

@@ -265,7 +265,37 @@ public final class Migrations {
             )""",
             "CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE next_attempt_at IS NOT NULL"));
 
-    public static final List<Step> STEPS = List.of(V1, V2, V3, V4);
+    /**
+     * V5: agent-aware sessions. What the agent's structured output said, as first-class columns
+     * (never a JSON blob: totals are SQL sums), the parser's cursor (so that a daemon restart
+     * counts nothing twice), the session a resume continues, and {@code restart_mode}, which knows
+     * {@code on-crash}: V2's CHECK on {@code restart_policy} cannot learn a new value without
+     * rebuilding {@code sessions}, so that column stays as it was ({@code on-crash} is written there
+     * as {@code no}) and {@code restart_mode} is the truth.
+     */
+    private static final Step V5 = new Step(5, "agent profiles: agent session id, model, tokens, cost, resume", false, List.of(
+            "ALTER TABLE sessions ADD COLUMN agent TEXT",
+            "ALTER TABLE sessions ADD COLUMN agent_session_id TEXT",
+            "ALTER TABLE sessions ADD COLUMN model TEXT",
+            "ALTER TABLE sessions ADD COLUMN cost_usd REAL CHECK (cost_usd >= 0)",
+            "ALTER TABLE sessions ADD COLUMN input_tokens INTEGER NOT NULL DEFAULT 0 CHECK (input_tokens >= 0)",
+            "ALTER TABLE sessions ADD COLUMN output_tokens INTEGER NOT NULL DEFAULT 0 CHECK (output_tokens >= 0)",
+            "ALTER TABLE sessions ADD COLUMN cache_read_tokens INTEGER NOT NULL DEFAULT 0 CHECK (cache_read_tokens >= 0)",
+            "ALTER TABLE sessions ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0 CHECK (cache_write_tokens >= 0)",
+            "ALTER TABLE sessions ADD COLUMN turns INTEGER CHECK (turns >= 0)",
+            "ALTER TABLE sessions ADD COLUMN result_status TEXT",
+            "ALTER TABLE sessions ADD COLUMN tool_calls INTEGER NOT NULL DEFAULT 0 CHECK (tool_calls >= 0)",
+            "ALTER TABLE sessions ADD COLUMN resume_of TEXT",
+            "ALTER TABLE sessions ADD COLUMN restart_mode TEXT CHECK (restart_mode IN ('no', 'on-failure', 'on-crash'))",
+            "UPDATE sessions SET restart_mode = restart_policy",
+            "ALTER TABLE sessions ADD COLUMN agent_parse_seq INTEGER NOT NULL DEFAULT 1 CHECK (agent_parse_seq >= 1)",
+            "ALTER TABLE sessions ADD COLUMN agent_parse_offset INTEGER NOT NULL DEFAULT 0 CHECK (agent_parse_offset >= 0)",
+            "ALTER TABLE sessions ADD COLUMN agent_parse_skipped INTEGER NOT NULL DEFAULT 0 CHECK (agent_parse_skipped >= 0)",
+            "ALTER TABLE sessions ADD COLUMN agent_parse_done INTEGER NOT NULL DEFAULT 0 CHECK (agent_parse_done IN (0, 1))",
+            // The parser's work list: only sessions with a profile whose output is not fully read yet.
+            "CREATE INDEX sessions_agent_parse ON sessions (created_at) WHERE agent IS NOT NULL AND agent_parse_done = 0"));
+
+    public static final List<Step> STEPS = List.of(V1, V2, V3, V4, V5);
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();
 
     private Migrations() {

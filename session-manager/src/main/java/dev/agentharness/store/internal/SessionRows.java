@@ -1,5 +1,7 @@
 package dev.agentharness.store.internal;
 
+import dev.agentharness.core.AgentParseCursor;
+import dev.agentharness.core.AgentUsage;
 import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
@@ -19,21 +21,35 @@ final class SessionRows {
     static final String COLUMNS = "id, name, slot, requested_slot, status, working_dir, current_command, command, env, run_id,"
             + " pid, pid_start_time, exit_code, reason, created_at, started_at, ended_at, updated_at, last_activity_at,"
             + " stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
-            + " restart_policy, max_restarts, metadata, output_bytes, output_chunks, terminal_cols, terminal_rows, interactive, project, notify";
+            + " restart_policy, max_restarts, metadata, output_bytes, output_chunks, terminal_cols, terminal_rows, interactive, project, notify,"
+            + " agent, agent_session_id, model, cost_usd, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
+            + " turns, result_status, tool_calls, resume_of, restart_mode";
 
-    /** Every column a caller may set; the output counters and legacy_id belong to the store. */
+    /**
+     * Every column a caller may set, plus what the agent is known to be at the start; the output
+     * counters, the rest of the agent facts and legacy_id belong to the store.
+     */
     static final String INSERT = "INSERT INTO sessions (id, name, slot, requested_slot, status, working_dir, current_command,"
             + " command, env, run_id, pid, pid_start_time, exit_code, reason, created_at, started_at, ended_at, updated_at,"
             + " last_activity_at, stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
-            + " restart_policy, max_restarts, metadata, terminal_cols, terminal_rows, interactive, project, notify, legacy_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " restart_policy, max_restarts, metadata, terminal_cols, terminal_rows, interactive, project, notify, resume_of,"
+            + " restart_mode, agent, agent_session_id, model, cost_usd, input_tokens, output_tokens, cache_read_tokens,"
+            + " cache_write_tokens, turns, result_status, tool_calls, legacy_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** The agent facts and the parser's cursor: written only by the parser, never by {@link #UPDATE}. */
+    static final String UPDATE_AGENT = "UPDATE sessions SET agent_session_id = ?, model = ?, cost_usd = ?, input_tokens = ?,"
+            + " output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?, turns = ?, result_status = ?, tool_calls = ?,"
+            + " agent_parse_seq = ?, agent_parse_offset = ?, agent_parse_skipped = ?, agent_parse_done = ? WHERE id = ?";
 
     static final String UPDATE = "UPDATE sessions SET name = ?, slot = ?, requested_slot = ?, status = ?, working_dir = ?,"
             + " current_command = ?, command = ?, env = ?, run_id = ?, pid = ?, pid_start_time = ?, exit_code = ?, reason = ?,"
             + " created_at = ?, started_at = ?, ended_at = ?, updated_at = ?, last_activity_at = ?, stalled_since = ?,"
             + " escalation_level = ?, restart_of = ?, restart_count = ?, max_runtime_ms = ?, stall_timeout_ms = ?,"
             + " restart_policy = ?, max_restarts = ?, metadata = ?, terminal_cols = ?, terminal_rows = ?, interactive = ?,"
-            + " project = ?, notify = ? WHERE id = ?";
+            + " project = ?, notify = ?,"
+            + " resume_of = ?, restart_mode = ? WHERE id = ?";
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./=:,@%+-]+");
 
@@ -51,8 +67,7 @@ final class SessionRows {
                 .runId(rs.getString("run_id"))
                 .maxRuntime(millis(Sql.getLongOrNull(rs, "max_runtime_ms")))
                 .stallTimeout(millis(Sql.getLongOrNull(rs, "stall_timeout_ms")))
-                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.fromWireName(rs.getString("restart_policy")),
-                        rs.getInt("max_restarts")))
+                .restartPolicy(new RestartPolicy(RestartPolicy.Mode.fromWireName(restartMode(rs)), rs.getInt("max_restarts")))
                 .restartOf(rs.getString("restart_of"))
                 .restartCount(rs.getInt("restart_count"))
                 .metadata(json.readObjectMap(rs.getString("metadata")))
@@ -60,6 +75,8 @@ final class SessionRows {
                 .interactive(rs.getInt("interactive") != 0)
                 .project(rs.getString("project"))
                 .notifySinks(json.readStringList(rs.getString("notify")))
+                .agent(rs.getString("agent"))
+                .resumeOf(rs.getString("resume_of"))
                 .build();
         return new Session(
                 rs.getString("id"),
@@ -77,14 +94,39 @@ final class SessionRows {
                 Times.parse(rs.getString("stalled_since")),
                 rs.getInt("escalation_level"),
                 rs.getLong("output_bytes"),
-                rs.getLong("output_chunks"));
+                rs.getLong("output_chunks"),
+                agent(rs));
+    }
+
+    static AgentUsage agent(ResultSet rs) throws SQLException {
+        double cost = rs.getDouble("cost_usd");
+        Double costUsd = rs.wasNull() ? null : cost;
+        return new AgentUsage(rs.getString("agent"), rs.getString("agent_session_id"), rs.getString("model"), costUsd,
+                rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cache_read_tokens"),
+                rs.getLong("cache_write_tokens"), Sql.getInteger(rs, "turns"), rs.getString("result_status"),
+                rs.getLong("tool_calls"));
+    }
+
+    private static String restartMode(ResultSet rs) throws SQLException {
+        String mode = rs.getString("restart_mode");
+        return mode != null ? mode : rs.getString("restart_policy");
+    }
+
+    void bindAgentUpdate(PreparedStatement ps, String id, AgentUsage a, AgentParseCursor c) throws SQLException {
+        Sql.bind(ps, a.agentSessionId(), a.model(), a.costUsd(), a.inputTokens(), a.outputTokens(), a.cacheReadTokens(),
+                a.cacheWriteTokens(), a.turns(), a.resultStatus(), a.toolCalls(), c.seq(), c.offset(), c.skipped(),
+                c.done() ? 1 : 0, id);
     }
 
     void bindInsert(PreparedStatement ps, Session s, Instant now, String legacyId) throws SQLException {
         Object[] fields = fields(s, now);
-        Object[] values = new Object[fields.length + 2];
+        AgentUsage a = s.agent();
+        Object[] agent = {a.agent(), a.agentSessionId(), a.model(), a.costUsd(), a.inputTokens(), a.outputTokens(),
+            a.cacheReadTokens(), a.cacheWriteTokens(), a.turns(), a.resultStatus(), a.toolCalls()};
+        Object[] values = new Object[fields.length + agent.length + 2];
         values[0] = s.id();
         System.arraycopy(fields, 0, values, 1, fields.length);
+        System.arraycopy(agent, 0, values, 1 + fields.length, agent.length);
         values[values.length - 1] = legacyId;
         Sql.bind(ps, values);
     }
@@ -98,6 +140,7 @@ final class SessionRows {
     }
 
     /** The columns from name to notify, in the order of {@link #INSERT} and {@link #UPDATE}. */
+    /** The columns from name to restart_mode, in the order of {@link #INSERT} and {@link #UPDATE}. */
     private Object[] fields(Session s, Instant now) {
         SessionSpec spec = s.spec();
         return new Object[] {
@@ -106,10 +149,16 @@ final class SessionRows {
             s.reason(), Times.format(s.createdAt()), Times.format(s.startedAt()), Times.format(s.endedAt()),
             Times.format(now), Times.format(s.lastActivityAt()), Times.format(s.stalledSince()), s.escalationLevel(),
             spec.restartOf(), spec.restartCount(), toMillis(spec.maxRuntime()), toMillis(spec.stallTimeout()),
-            spec.restartPolicy().mode().wireName(), spec.restartPolicy().maxRestarts(), json.write(spec.metadata()),
+            legacyRestartPolicy(spec.restartPolicy().mode()), spec.restartPolicy().maxRestarts(), json.write(spec.metadata()),
             spec.terminal() == null ? null : spec.terminal().cols(), spec.terminal() == null ? null : spec.terminal().rows(),
-            spec.interactive() ? 1 : 0, spec.project(), json.write(spec.notifySinks())
+            spec.interactive() ? 1 : 0, spec.project(), json.write(spec.notifySinks()), spec.resumeOf(),
+            spec.restartPolicy().mode().wireName()
         };
+    }
+
+    /** {@code restart_policy}'s V2 CHECK knows no on-crash; {@code restart_mode} holds the truth. */
+    private static String legacyRestartPolicy(RestartPolicy.Mode mode) {
+        return mode == RestartPolicy.Mode.ON_CRASH ? RestartPolicy.Mode.NO.wireName() : mode.wireName();
     }
 
     /** argv as a shell would need it typed: for {@code current_command}, which people read. */

@@ -24,6 +24,8 @@ final class Sql {
                 ps.setInt(at, n);
             } else if (v instanceof Long n) {
                 ps.setLong(at, n);
+            } else if (v instanceof Double d) {
+                ps.setDouble(at, d);
             } else if (v instanceof Boolean b) {
                 ps.setInt(at, b ? 1 : 0);
             } else {

@@ -1,5 +1,9 @@
 package dev.agentharness.store.internal;
 
+import dev.agentharness.core.AgentCostTotals;
+import dev.agentharness.core.AgentParseCursor;
+import dev.agentharness.core.AgentParseTask;
+import dev.agentharness.core.AgentUsage;
 import dev.agentharness.core.IdGenerator;
 import dev.agentharness.core.PurgeCriteria;
 import dev.agentharness.core.PurgeResult;
@@ -67,6 +71,17 @@ public final class SqliteSessionStore implements SessionStore {
             + "   THEN unixepoch(ended_at, 'subsec') - unixepoch(started_at, 'subsec') END), 0) AS seconds"
             + " FROM sessions GROUP BY status";
     private static final String STATS_OF_PROJECT = STATS.replace(" GROUP BY", " WHERE project = ? GROUP BY");
+    private static final String PARSE_BACKLOG = "SELECT " + SessionRows.COLUMNS
+            + ", agent_parse_seq, agent_parse_offset, agent_parse_skipped, agent_parse_done FROM sessions"
+            + " WHERE agent IS NOT NULL AND agent_parse_done = 0 ORDER BY created_at";
+    private static final String PARSE_CURSOR =
+            "SELECT agent_parse_seq, agent_parse_offset, agent_parse_skipped, agent_parse_done FROM sessions WHERE id = ?";
+    /** SUM over no non-null value is NULL: a set of sessions none of which has a known cost has an unknown cost. */
+    private static final String COST_TOTALS = "SELECT run_id, COUNT(*) AS sessions, COUNT(cost_usd) AS priced, SUM(cost_usd) AS cost,"
+            + " SUM(cost_usd IS NULL AND input_tokens + output_tokens + cache_read_tokens + cache_write_tokens > 0) AS unpriced,"
+            + " COALESCE(SUM(input_tokens), 0) AS input, COALESCE(SUM(output_tokens), 0) AS output,"
+            + " COALESCE(SUM(cache_read_tokens), 0) AS cache_read, COALESCE(SUM(cache_write_tokens), 0) AS cache_write"
+            + " FROM sessions";
     private static final String EVENT_COUNT = "SELECT COUNT(*) FROM session_events WHERE session_id = ?";
     private static final String PURGE_ROW = "SELECT status, output_chunks FROM sessions WHERE id = ?";
     private static final String SLICE_BYTES = "SELECT COALESCE(SUM(bytes), 0) FROM session_outputs WHERE session_id = ? AND seq > ?";
@@ -421,6 +436,95 @@ public final class SqliteSessionStore implements SessionStore {
             Duration average = timed == 0 ? Duration.ZERO : Duration.ofMillis(Math.round(seconds * 1000 / timed));
             return new SessionStats(byStatus, total, successRate, average, bytes, chunks);
         });
+    }
+
+    @Override
+    public void updateAgent(String id, AgentUsage usage, AgentParseCursor cursor) {
+        db.write(() -> {
+            PreparedStatement ps = db.statement(SessionRows.UPDATE_AGENT);
+            rows.bindAgentUpdate(ps, id, usage, cursor);
+            return requireChanged(ps.executeUpdate(), id);
+        });
+    }
+
+    @Override
+    public List<AgentParseTask> agentParseBacklog() {
+        return db.read(() -> {
+            List<AgentParseTask> out = new ArrayList<>();
+            try (ResultSet rs = db.statement(PARSE_BACKLOG).executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AgentParseTask(rows.read(rs), cursor(rs)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<AgentParseCursor> agentParseCursor(String id) {
+        return db.read(() -> {
+            try (ResultSet rs = Sql.bind(db.statement(PARSE_CURSOR), id).executeQuery()) {
+                return rs.next() ? Optional.of(cursor(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    private static AgentParseCursor cursor(ResultSet rs) throws SQLException {
+        return new AgentParseCursor(rs.getLong("agent_parse_seq"), rs.getInt("agent_parse_offset"),
+                rs.getLong("agent_parse_skipped"), rs.getInt("agent_parse_done") != 0);
+    }
+
+    @Override
+    public AgentCostTotals costTotals(SessionQuery q) {
+        List<String> where = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        if (!q.statuses().isEmpty()) {
+            List<String> names = wireNames(EnumSet.copyOf(q.statuses()));
+            where.add("status IN (" + Sql.placeholders(names.size()) + ")");
+            args.addAll(names);
+        }
+        if (q.runId() != null) {
+            where.add("run_id = ?");
+            args.add(q.runId());
+        }
+        if (q.project() != null) {
+            where.add("project = ?");
+            args.add(q.project());
+        }
+        if (q.createdAfter() != null) {
+            where.add("created_at >= ?");
+            args.add(Times.format(q.createdAfter()));
+        }
+        if (q.createdBefore() != null) {
+            where.add("created_at < ?");
+            args.add(Times.format(q.createdBefore()));
+        }
+        String sql = COST_TOTALS + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
+        return db.read(() -> {
+            try (ResultSet rs = Sql.bind(db.statement(sql), args.toArray()).executeQuery()) {
+                return rs.next() ? totals(rs) : AgentCostTotals.EMPTY;
+            }
+        });
+    }
+
+    @Override
+    public Map<String, AgentCostTotals> costTotalsByRun() {
+        return db.read(() -> {
+            Map<String, AgentCostTotals> out = new LinkedHashMap<>();
+            try (ResultSet rs = db.statement(COST_TOTALS + " WHERE run_id IS NOT NULL GROUP BY run_id").executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString("run_id"), totals(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static AgentCostTotals totals(ResultSet rs) throws SQLException {
+        double cost = rs.getDouble("cost");
+        Double costUsd = rs.wasNull() ? null : cost;
+        return new AgentCostTotals(rs.getLong("sessions"), rs.getLong("priced"), costUsd, rs.getLong("unpriced"),
+                rs.getLong("input"), rs.getLong("output"), rs.getLong("cache_read"), rs.getLong("cache_write"));
     }
 
     private long count(String sql, Object... args) throws SQLException {

@@ -17,6 +17,8 @@ import dev.agentharness.supervisor.StartOutcome;
 import dev.agentharness.supervisor.Supervisor;
 import dev.agentharness.supervisor.SupervisorConfig;
 import dev.agentharness.supervisor.internal.capture.BatchWriter;
+import dev.agentharness.agents.AgentOutputFollower;
+import dev.agentharness.supervisor.internal.lifecycle.AgentLaunches;
 import dev.agentharness.supervisor.internal.lifecycle.AutoRestarter;
 import dev.agentharness.supervisor.internal.lifecycle.LiveSession;
 import dev.agentharness.supervisor.internal.lifecycle.LiveSessions;
@@ -78,6 +80,8 @@ public final class ProcessSupervisor implements Supervisor {
     private final SessionStore sessions;
     private final SupervisorThreads threads;
     private final Clock clock;
+    private final AgentLaunches launches;
+    private final AgentOutputFollower agentOutput;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private ScheduledFuture<?> watchdogTask;
 
@@ -85,7 +89,8 @@ public final class ProcessSupervisor implements Supervisor {
     public ProcessSupervisor(SupervisorConfig config, SupervisorLock lock, CrashReconciler reconciler, BatchWriter writer,
                              SessionStarter starter, SessionFinisher finisher, SlotScheduler scheduler, AutoRestarter restarter,
                              RestartSpecs restartSpecs, Watchdog watchdog, LiveSessions live, StatusRecorder recorder,
-                             SessionStore sessions, SupervisorThreads threads, Clock clock) {
+                             SessionStore sessions, SupervisorThreads threads, Clock clock, AgentLaunches launches,
+                             AgentOutputFollower agentOutput) {
         this.config = config;
         this.lock = lock;
         this.reconciler = reconciler;
@@ -100,6 +105,8 @@ public final class ProcessSupervisor implements Supervisor {
         this.sessions = sessions;
         this.threads = threads;
         this.clock = clock;
+        this.launches = launches;
+        this.agentOutput = agentOutput;
         finisher.addEndListener(ended -> scheduler.drainSoon());
         finisher.addEndListener(restarter::sessionEnded);
     }
@@ -113,28 +120,42 @@ public final class ProcessSupervisor implements Supervisor {
         try {
             writer.start();
             ReconcileReport report = reconciler.reconcile(live::owned);
+            agentOutput.start(AgentOutputFollower.DEFAULT_INTERVAL);
+            crashed(report);
             watchdogTask = threads.timer().scheduleWithFixedDelay(this::tickQuietly, WATCHDOG_TICK.toMillis(),
                     WATCHDOG_TICK.toMillis(), TimeUnit.MILLISECONDS);
             state.set(State.RUNNING);
             scheduler.resume();
             return report;
         } catch (RuntimeException e) {
+            agentOutput.close();
             writer.close();
             lock.close();
             throw e;
         }
     }
 
+    /** Sessions the reconciler ended crashed may come back resumed (restart policy on-crash). */
+    private void crashed(ReconcileReport report) {
+        for (ReconcileReport.Item item : report.items()) {
+            try {
+                restarter.sessionCrashed(item.sessionId());
+            } catch (RuntimeException e) {
+                LOG.warn("session {}: cannot consider it for resuming: {}", item.label(), e.getMessage());
+            }
+        }
+    }
+
     @Override
     public Session startSession(SessionSpec spec) {
         requireRunning();
-        return starter.start(spec);
+        return starter.start(launches.prepare(spec, false));
     }
 
     @Override
     public StartOutcome startOrQueue(SessionSpec spec) {
         requireRunning();
-        return scheduler.startOrQueue(spec);
+        return scheduler.startOrQueue(launches.prepare(spec, false));
     }
 
     @Override
@@ -301,6 +322,19 @@ public final class ProcessSupervisor implements Supervisor {
     }
 
     @Override
+    public Session resumeConversation(String sessionId, String prompt) {
+        requireRunning();
+        Session previous = sessions.get(sessionId).orElseThrow(() -> new NoSuchSessionException(sessionId));
+        if (previous.status().isActive()) {
+            throw new HarnessException("session " + previous.label() + " is " + previous.status().wireName()
+                    + "; only a finished session's conversation can be resumed (a paused one is continued without a prompt)");
+        }
+        Session next = starter.start(restartSpecs.resumeOf(previous, prompt));
+        recorder.record(previous.id(), EventType.RESUMED_AS, data("sessionId", next.id()));
+        return next;
+    }
+
+    @Override
     public CompletableFuture<Session> whenEnded(String sessionId) {
         LiveSession s = live.get(sessionId).orElse(null);
         if (s != null) {
@@ -344,6 +378,7 @@ public final class ProcessSupervisor implements Supervisor {
         ReconcileReport report = reconciler.reconcile(live::owned);
         if (!report.isEmpty()) {
             scheduler.drainSoon();
+            crashed(report);
         }
         return report;
     }
@@ -357,6 +392,7 @@ public final class ProcessSupervisor implements Supervisor {
             }
             state.set(State.SHUTTING_DOWN);
             if (was == State.NEW) {
+                agentOutput.close();
                 writer.close();
                 threads.shutdown();
                 state.set(State.SHUT_DOWN);
@@ -389,6 +425,7 @@ public final class ProcessSupervisor implements Supervisor {
             LOG.warn("{} agent(s) did not end in time; the next harness will reconcile them", live.all().size());
         }
         writer.close();
+        agentOutput.close(); // after the writer: its last pass reads the last output
         threads.shutdown();
         lock.close();
         state.set(State.SHUT_DOWN);

@@ -1,5 +1,7 @@
 package dev.agentharness.supervisor.internal.lifecycle;
 
+import dev.agentharness.agents.AgentParsing;
+import dev.agentharness.core.RestartPolicy;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.SessionStatus;
@@ -21,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * the harness stopped, and not a launch failure, which would only fail again) is started again as a
  * new session after the {@link RestartBackoff} delay, through the slot scheduler, so it queues if
  * its slot was taken meanwhile. A pending restart does not survive a harness shutdown.
+ *
+ * <p>And the {@code on-crash} policy: a session that ended {@code crashed} (found by the
+ * reconciler after a harness crash), or {@code failed} with an agent session id its profile can
+ * resume, is resumed: a new session continues the agent's conversation. The decision waits until
+ * the session's output has been parsed ({@link AgentParsing}), since the id may be in its last
+ * lines. A crashed session that cannot be resumed is restarted instead. A user's stop never
+ * restarts or resumes anything.
  */
 @Singleton
 public final class AutoRestarter {
@@ -32,17 +41,24 @@ public final class AutoRestarter {
     private final SlotScheduler scheduler;
     private final SupervisorThreads threads;
     private final Clock clock;
+    private final AgentParsing parsing;
+    private final AgentLaunches launches;
     private volatile boolean enabled = true;
+
+    /** How long a resume decision waits for the parser before deciding on what it has. */
+    static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
     public AutoRestarter(SessionStore sessions, RestartSpecs specs, RestartBackoff backoff, SlotScheduler scheduler,
-                         SupervisorThreads threads, Clock clock) {
+                         SupervisorThreads threads, Clock clock, AgentParsing parsing, AgentLaunches launches) {
         this.sessions = sessions;
         this.specs = specs;
         this.backoff = backoff;
         this.scheduler = scheduler;
         this.threads = threads;
         this.clock = clock;
+        this.parsing = parsing;
+        this.launches = launches;
     }
 
     /** No more automatic restarts (shutdown). */
@@ -52,6 +68,11 @@ public final class AutoRestarter {
 
     public void sessionEnded(SessionFinisher.Ended ended) {
         Session s = ended.session();
+        if (enabled && !ended.spawnFailure() && s.status() == SessionStatus.FAILED
+                && s.spec().restartPolicy().mode() == RestartPolicy.Mode.ON_CRASH) {
+            afterParsing(s.id(), false);
+            return;
+        }
         if (!enabled || ended.spawnFailure() || s.status() != SessionStatus.FAILED
                 || !s.spec().restartPolicy().shouldRestart(s.status(), s.spec().restartCount())) {
             return;
@@ -64,6 +85,48 @@ public final class AutoRestarter {
             threads.timer().schedule(() -> restart(next), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {
             // the harness is going away; so is the restart
+        }
+    }
+
+    /** A session the reconciler found crashed: resumed (or, failing that, restarted) under on-crash. */
+    public void sessionCrashed(String sessionId) {
+        Session s = sessions.get(sessionId).orElse(null);
+        if (enabled && s != null && s.status() == SessionStatus.CRASHED
+                && s.spec().restartPolicy().mode() == RestartPolicy.Mode.ON_CRASH) {
+            afterParsing(sessionId, true);
+        }
+    }
+
+    private void afterParsing(String sessionId, boolean crashed) {
+        parsing.settled(sessionId).orTimeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            try {
+                threads.work().execute(() -> resume(sessionId, crashed));
+            } catch (RejectedExecutionException shuttingDown) {
+                // the harness is going away; so is the resume
+            }
+        });
+    }
+
+    private void resume(String sessionId, boolean crashed) {
+        try {
+            Session s = sessions.get(sessionId).orElse(null);
+            if (!enabled || s == null) {
+                return;
+            }
+            boolean resumable = launches.canResume(s);
+            RestartPolicy policy = s.spec().restartPolicy();
+            if (!policy.shouldResume(s.status(), resumable, s.spec().restartCount())) {
+                return;
+            }
+            SessionSpec next = resumable ? specs.resumeOf(s, null) : specs.restartOf(s);
+            Duration delay = backoff.delayFor(uptimes(s));
+            LOG.info("session {} {}; {} {} of {} in {} ms", s.label(), s.status().wireName(), resumable ? "resume" : "restart",
+                    next.restartCount(), policy.maxRestarts(), delay.toMillis());
+            threads.timer().schedule(() -> restart(next), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // as above
+        } catch (RuntimeException e) {
+            LOG.error("automatic resume of {} failed: {}", sessionId, e.getMessage());
         }
     }
 

@@ -16,16 +16,41 @@ public final class RestartSpecs {
     private static final Pattern RESTART_SUFFIX = Pattern.compile("-r\\d+(-\\d+)?$");
 
     private final SessionStore sessions;
+    private final AgentLaunches launches;
 
     @Inject
-    public RestartSpecs(SessionStore sessions) {
+    public RestartSpecs(SessionStore sessions, AgentLaunches launches) {
         this.sessions = sessions;
+        this.launches = launches;
     }
 
+    /** The same command again, a new conversation (with a fresh agent session id where the harness chose one). */
     public SessionSpec restartOf(Session previous) {
+        return named(previous, launches.prepare(previous.spec().asRestartOf(previous.id(), previous.spec().restartCount() + 1)
+                .toBuilder().resumeOf(null).build(), true));
+    }
+
+    /**
+     * A new session that continues {@code previous}'s agent conversation with {@code prompt} (null:
+     * the agent's convention), in the same cwd with the same environment and limits; linked by
+     * {@code resumeOf} and, like a restart, by {@code restartOf} (which names it).
+     *
+     * @throws dev.agentharness.core.error.HarnessException when it cannot be resumed
+     */
+    public SessionSpec resumeOf(Session previous, String prompt) {
+        SessionSpec next = previous.spec().asRestartOf(previous.id(), previous.spec().restartCount() + 1)
+                .withCommand(launches.resumeCommand(previous, prompt))
+                .toBuilder()
+                .agent(launches.profileOf(previous).name())
+                .resumeOf(previous.id())
+                .agentSessionId(previous.agent().agentSessionId())
+                .build();
+        return named(previous, next);
+    }
+
+    private SessionSpec named(Session previous, SessionSpec next) {
         SessionSpec spec = previous.spec();
-        int count = spec.restartCount() + 1;
-        SessionSpec next = spec.asRestartOf(previous.id(), count);
+        int count = next.restartCount();
         if (spec.name() == null) {
             return next;
         }
