@@ -108,6 +108,28 @@ class ScreenCheckpointTest {
         h.supervisor.stop(s.id(), Duration.ofSeconds(1), true).get(30, TimeUnit.SECONDS);
     }
 
+    /** Gemini CLI and Codex redraw their menus while they wait; that is not an answer. */
+    @Test
+    void aMenuRedrawnUnchangedIsStillTheSameWait() throws Exception {
+        String menu = "\\033[?25l\\033[H\\033[2JDo you want to proceed?\\r\\n● 1. Yes\\r\\n  2. No\\r\\n";
+        Path go = dir.resolve("go");
+        Path go2 = dir.resolve("go2");
+        Session s = startTty("printf '" + menu + "'; while [ ! -f " + go + " ]; do sleep 0.05; done; printf '" + menu + "'; "
+                + "while [ ! -f " + go2 + " ]; do sleep 0.05; done; printf '\\033[H\\033[2Jworking\\r\\n'; sleep 30");
+        quietThenTick(s.id(), "2. No\r\n");
+        assertEquals(SessionStatus.WAITING_CHECKPOINT, h.session(s.id()).status());
+        Files.writeString(go, "");
+        await(() -> h.output(s.id()).split("proceed", -1).length == 3, "the menu drawn again");
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.tick();
+        assertEquals(SessionStatus.WAITING_CHECKPOINT, h.session(s.id()).status(), "a redraw is not an answer");
+        assertEquals(1, h.eventTypes(s.id()).stream().filter(t -> t == EventType.CHECKPOINT).count());
+        Files.writeString(go2, "");
+        quietThenTick(s.id(), "working\r\n");
+        assertEquals(SessionStatus.RUNNING, h.session(s.id()).status(), "the menu is gone");
+        h.supervisor.stop(s.id(), Duration.ofSeconds(1), true).get(30, TimeUnit.SECONDS);
+    }
+
     @Test
     void theHomesPromptsFileReplacesTheDefaults() throws Exception {
         Files.writeString(h.home.dir().resolve("prompts.conf"), "confirm (?i)ready to launch\\?\n");

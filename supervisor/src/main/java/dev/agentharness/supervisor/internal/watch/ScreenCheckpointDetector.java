@@ -59,6 +59,10 @@ public final class ScreenCheckpointDetector {
         final ScreenEmulator emulator;
         long seq;
         long checkedSeq = -1;
+        /** The prompt last reported, and whether the screen as of {@code seq} still shows it. */
+        Prompt reported;
+        long stillCheckedSeq = -1;
+        boolean stillShows;
 
         Tracked(TerminalSize size) {
             this.emulator = ScreenEmulators.create(size);
@@ -72,6 +76,35 @@ public final class ScreenCheckpointDetector {
      *         same prompt is not reported twice)
      */
     public Optional<Prompt> check(String sessionId, TerminalSize size) {
+        Tracked t = catchUp(sessionId, size);
+        if (t.seq == t.checkedSeq) {
+            return Optional.empty();
+        }
+        t.checkedSeq = t.seq;
+        Optional<Prompt> prompt = rules().detect(t.emulator.screen());
+        prompt.ifPresent(p -> t.reported = p);
+        return prompt;
+    }
+
+    /**
+     * Whether the screen, with the output stored since, still shows the prompt last reported: a
+     * full-screen program redraws its menu (a spinner, a blinking hint) while it waits, and that
+     * output is not an answer.
+     */
+    public boolean stillShows(String sessionId, TerminalSize size) {
+        Tracked t = catchUp(sessionId, size);
+        if (t.reported == null) {
+            return false;
+        }
+        if (t.seq != t.stillCheckedSeq) {
+            t.stillCheckedSeq = t.seq;
+            t.stillShows = rules().detect(t.emulator.screen()).filter(t.reported::equals).isPresent();
+            t.checkedSeq = t.seq;
+        }
+        return t.stillShows;
+    }
+
+    private Tracked catchUp(String sessionId, TerminalSize size) {
         Tracked t = screens.computeIfAbsent(sessionId, id -> new Tracked(size));
         while (true) {
             List<OutputChunk> page = outputs.after(sessionId, t.seq, PAGE);
@@ -83,11 +116,7 @@ public final class ScreenCheckpointDetector {
                 break;
             }
         }
-        if (t.seq == t.checkedSeq) {
-            return Optional.empty();
-        }
-        t.checkedSeq = t.seq;
-        return rules().detect(t.emulator.screen());
+        return t;
     }
 
     /** The session's terminal has a new size; output after this is drawn for it. */

@@ -93,7 +93,7 @@ public final class Watchdog {
                 timeOut(s, maxRuntime);
                 return;
             }
-            if (status != SessionStatus.RUNNING && s.hasNewOutputSinceStatusChange()) {
+            if (status != SessionStatus.RUNNING && s.hasNewOutputSinceStatusChange() && !stillAtThePrompt(s, status)) {
                 backToRunning(s, status);
                 status = SessionStatus.RUNNING;
             }
@@ -182,6 +182,12 @@ public final class Watchdog {
                 event(EventType.CHECKPOINT, "text", match.get().text(), "pattern", match.get().pattern()));
         s.statusChanged(SessionStatus.WAITING_CHECKPOINT);
         LOG.info("session {} is waiting at a checkpoint: {}", s.label(), match.get().text());
+    }
+
+    /** A terminal session whose program only redrew the prompt it waits at is still waiting. */
+    private boolean stillAtThePrompt(LiveSession s, SessionStatus status) {
+        return status == SessionStatus.WAITING_CHECKPOINT && s.spec().tty()
+                && screenDetector.stillShows(s.id(), s.spec().terminal());
     }
 
     /** Terminal sessions: the rendered screen, not the raw bytes, says whether a question waits. */
