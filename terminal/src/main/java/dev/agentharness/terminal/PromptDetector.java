@@ -22,9 +22,10 @@ public final class PromptDetector {
     static final int ROWS_BELOW = 8;
     /**
      * Lines a full-screen program may draw under its menu (an entry's description, "Enter to
-     * confirm · Esc to cancel"); with a visible cursor nothing may follow the menu.
+     * confirm · Esc to cancel", Gemini CLI's terms-of-service link); with a visible cursor nothing
+     * may follow the menu.
      */
-    static final int TUI_FOOTER_LINES = 3;
+    static final int TUI_FOOTER_LINES = 6;
     /** How far above a menu its question (a line with a question mark) may be. */
     static final int QUESTION_ABOVE = 8;
     /** A question line must be this close to the cursor. */

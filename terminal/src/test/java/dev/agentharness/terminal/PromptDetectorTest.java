@@ -94,7 +94,8 @@ class PromptDetectorTest {
                 + " │ Do you trust this folder?    │\r\n │                              │\r\n │ Trusting it lets the tool    │\r\n"
                 + " │ load its settings.           │\r\n │                              │\r\n │ ● 1. Trust folder            │\r\n"
                 + " │   2. Trust parent folder     │\r\n │   3. Don't trust             │\r\n │                              │\r\n"
-                + " ╰──────────────────────────────╯\r\n\u001B[30;1H";
+                + " │ No method selected.          │\r\n │ (Use Enter to select)        │\r\n │ Terms of Service             │\r\n"
+                + " │ https://example.org/terms    │\r\n ╰──────────────────────────────╯\r\n\u001B[30;1H";
         Prompt p = detector.detect(screen(60, 30, geminiLike)).orElseThrow();
         assertEquals("Do you trust this folder?", p.question());
         assertEquals(3, p.options().size());
