@@ -31,7 +31,11 @@ public enum EventType {
     /** The agent finished a turn: data has "status" and whatever it reported (cost, tokens, turns...). */
     TURN_RESULT,
     /** A session was started to continue this one's conversation: data has "sessionId". */
-    RESUMED_AS;
+    RESUMED_AS,
+    /** The daemon lost its connection to the session's keeper (the daemon died or shut down keeping agents); data: "at". */
+    DETACHED,
+    /** A daemon took the session over from its keeper again; data: "gapMs", how long none was connected. */
+    REATTACHED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

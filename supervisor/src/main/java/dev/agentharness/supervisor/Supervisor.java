@@ -94,6 +94,14 @@ public interface Supervisor extends AutoCloseable {
      */
     void shutdown(Duration grace);
 
+    /**
+     * Shuts down leaving every agent running under its keeper (an upgrade: a newer daemon reattaches
+     * them). Without keepers this is {@link #shutdown(Duration)}: nothing could keep the agents.
+     */
+    default void shutdownKeepingAgents(Duration grace) {
+        shutdown(grace);
+    }
+
     /** Same as {@code shutdown(config.stopGrace())}. */
     @Override
     void close();

@@ -30,22 +30,33 @@ import org.slf4j.LoggerFactory;
 public final class SupervisorModule extends AbstractModule {
     private final SupervisorConfig config;
     private final HarnessHome home;
+    private final KeeperMode keepers;
 
     /** For an injector that binds {@link HarnessHome} itself. */
     public SupervisorModule(SupervisorConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.home = null;
+        this.keepers = KeeperMode.inProcess();
     }
 
     /** Also binds {@code home}. */
     public SupervisorModule(SupervisorConfig config, HarnessHome home) {
         this.config = Objects.requireNonNull(config, "config");
         this.home = Objects.requireNonNull(home, "home");
+        this.keepers = KeeperMode.inProcess();
+    }
+
+    /** Also binds {@code home}; agents run under keepers as {@code keepers} says (the daemon's way). */
+    public SupervisorModule(SupervisorConfig config, HarnessHome home, KeeperMode keepers) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.home = Objects.requireNonNull(home, "home");
+        this.keepers = Objects.requireNonNull(keepers, "keepers");
     }
 
     @Override
     protected void configure() {
         bind(SupervisorConfig.class).toInstance(config);
+        bind(KeeperMode.class).toInstance(keepers);
         if (home != null) {
             bind(HarnessHome.class).toInstance(home);
         }

@@ -22,13 +22,17 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Default silence after which a session counts as stalled (default 5m).")
     Duration stallTimeout;
 
+    @Option(names = "--keep-agents-on-term",
+            description = "On SIGTERM (and INT, HUP) leave the agents running under their keepers for the next daemon to reattach, as `harness shutdown --keep-agents` does (default: stop them gracefully).")
+    boolean keepAgentsOnTerm;
+
     public DaemonCommand(CommandContext ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() throws Exception {
-        return new Daemon(ctx.home(), config(), ctx.env().clock()).run();
+        return new Daemon(ctx.home(), config(), ctx.env().clock(), keepAgentsOnTerm).run();
     }
 
     private SupervisorConfig config() {

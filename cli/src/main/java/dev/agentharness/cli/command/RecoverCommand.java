@@ -55,7 +55,8 @@ public final class RecoverCommand implements Callable<Integer> {
         try (SqliteStores stores = ctx.openStores()) {
             queued = !stores.queue().list().isEmpty();
         }
-        if (queued) {
+        if (queued || dev.agentharness.cli.daemon.KeeperCommand.anyKeeperFiles(ctx.home())) {
+            // Sessions whose keepers outlived the daemon are taken over by a daemon, which stays to run them.
             // Reconciling frees slots, and an in-process supervisor would start queued agents only to stop them.
             return viaDaemon(Optional.of(ctx.daemonOrLaunch()), true).orElseThrow();
         }

@@ -11,13 +11,17 @@ import picocli.CommandLine.Option;
 
 @Command(name = "shutdown",
         description = {"Stop the daemon gracefully and wait until it has exited.",
-                "Running agents are stopped (recorded stopped); queued start requests stay queued."})
+                "Running agents are stopped (recorded stopped) unless --keep-agents; queued start requests stay queued."})
 public final class ShutdownCommand implements Callable<Integer> {
     private final CommandContext ctx;
 
     @Option(names = "--timeout", paramLabel = "DUR", converter = Converters.DurationConverter.class,
             description = "Give up waiting after this long (default 2m).")
     Duration timeout = Duration.ofMinutes(2);
+
+    @Option(names = "--keep-agents",
+            description = "Leave the agents running under their keepers; the next daemon (a newer build, say) reattaches them.")
+    boolean keepAgents;
 
     public ShutdownCommand(CommandContext ctx) {
         this.ctx = ctx;
@@ -32,7 +36,11 @@ public final class ShutdownCommand implements Callable<Integer> {
         }
         long pid;
         try (ControlClient client = daemon.get()) {
-            pid = client.call(client.request(ControlProtocol.OP_SHUTDOWN)).path("pid").asLong();
+            var request = client.request(ControlProtocol.OP_SHUTDOWN);
+            if (keepAgents) {
+                request.put("keepAgents", true);
+            }
+            pid = client.call(request).path("pid").asLong();
         }
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
         long deadline = System.nanoTime() + timeout.toNanos();

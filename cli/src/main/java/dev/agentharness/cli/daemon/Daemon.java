@@ -34,10 +34,18 @@ public final class Daemon implements DaemonControl {
     private final Clock clock;
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicReference<String> shutdownReason = new AtomicReference<>();
+    private final boolean keepAgentsOnTerm;
+    private volatile boolean keepAgents;
     private final Instant startedAt;
     private volatile ReconcileView startupReport = new ReconcileView(0, List.of());
 
     public Daemon(HarnessHome home, SupervisorConfig config, Clock clock) {
+        this(home, config, clock, false);
+    }
+
+    /** @param keepAgentsOnTerm whether SIGTERM (and INT, HUP) leave the agents running under their keepers */
+    public Daemon(HarnessHome home, SupervisorConfig config, Clock clock, boolean keepAgentsOnTerm) {
+        this.keepAgentsOnTerm = keepAgentsOnTerm;
         this.home = home;
         this.config = config;
         this.clock = clock;
@@ -51,12 +59,23 @@ public final class Daemon implements DaemonControl {
         refuseIfAnswering(mapper);
         FatalThreads.install();
         for (String signal : List.of("TERM", "INT", "HUP")) {
-            Signals.on(signal, () -> requestShutdown("SIG" + signal));
+            Signals.on(signal, () -> {
+                if (keepAgentsOnTerm) {
+                    requestShutdownKeepingAgents("SIG" + signal);
+                } else {
+                    requestShutdown("SIG" + signal);
+                }
+            });
         }
         log.info("harness daemon {} starting: pid {}, home {}", Version.current(), pid(), home);
         SupervisorWiring wiring = SupervisorWiring.create(home, config);
         var supervisor = wiring.supervisor();
-        startupReport = Reports.view(supervisor.start());
+        var reconciled = supervisor.start();
+        for (var r : reconciled.reattached()) {
+            log.info("  {} ({}): was {}, {}: {}", r.sessionId(), r.label(), r.previousStatus(),
+                    r.finding().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), r.reason());
+        }
+        startupReport = Reports.view(reconciled);
         logReport(startupReport);
         // After reconciling, so that the crashes it found are announced along with what a previous daemon left pending.
         wiring.notifications().start();
@@ -78,7 +97,11 @@ public final class Daemon implements DaemonControl {
             if (server != null) {
                 server.stopAccepting();
             }
-            supervisor.shutdown(config.stopGrace());
+            if (keepAgents) {
+                supervisor.shutdownKeepingAgents(config.stopGrace());
+            } else {
+                supervisor.shutdown(config.stopGrace());
+            }
             // The agents' `stopped` notifications get a moment to go out; what does not stays in the outbox.
             wiring.notifications().close(NOTIFY_DRAIN);
             if (server != null) {
@@ -141,6 +164,14 @@ public final class Daemon implements DaemonControl {
         } else {
             log.info("{} received; already shutting down", why);
         }
+    }
+
+    @Override
+    public void requestShutdownKeepingAgents(String why) {
+        if (shutdownReason.get() == null) {
+            keepAgents = true;
+        }
+        requestShutdown(why + " (agents keep running)");
     }
 
     @Override

@@ -15,5 +15,13 @@ public interface DaemonControl {
     /** Begins a graceful shutdown; returns at once. */
     void requestShutdown(String why);
 
+    /**
+     * Begins a shutdown that leaves the agents running under their keepers, for a newer daemon to
+     * reattach (an upgrade); returns at once.
+     */
+    default void requestShutdownKeepingAgents(String why) {
+        requestShutdown(why);
+    }
+
     boolean isShuttingDown();
 }

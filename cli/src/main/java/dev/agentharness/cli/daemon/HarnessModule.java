@@ -35,7 +35,7 @@ public final class HarnessModule extends AbstractModule {
         bind(Clock.class).toInstance(Clock.systemUTC());
         install(new SessionManagerModule(home));
         // Also binds the home, whose daemon.lock the supervisor holds.
-        install(new SupervisorModule(config, home));
+        install(new SupervisorModule(config, home, KeeperCommand.mode(home, System.getenv())));
         install(new NotifyModule(notify, "agent-harness/" + Version.current()));
     }
 }

@@ -122,7 +122,7 @@ public final class RequestHandler {
             case ControlProtocol.OP_SEND -> send(request);
             case ControlProtocol.OP_RESIZE -> resize(request);
             case ControlProtocol.OP_RECOVER -> recover();
-            case ControlProtocol.OP_SHUTDOWN -> shutdown();
+            case ControlProtocol.OP_SHUTDOWN -> shutdown(request);
             default -> throw new BadRequestException("unknown op '" + op + "'");
         };
     }
@@ -266,8 +266,12 @@ public final class RequestHandler {
         return r;
     }
 
-    private ObjectNode shutdown() {
-        daemon.requestShutdown("harness shutdown");
+    private ObjectNode shutdown(JsonNode request) {
+        if (request.path("keepAgents").asBoolean(false)) {
+            daemon.requestShutdownKeepingAgents("harness shutdown --keep-agents");
+        } else {
+            daemon.requestShutdown("harness shutdown");
+        }
         ObjectNode r = ok();
         r.put("pid", daemon.pid());
         return r;

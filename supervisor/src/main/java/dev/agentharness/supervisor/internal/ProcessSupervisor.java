@@ -20,6 +20,7 @@ import dev.agentharness.supervisor.internal.capture.BatchWriter;
 import dev.agentharness.agents.AgentOutputFollower;
 import dev.agentharness.supervisor.internal.lifecycle.AgentLaunches;
 import dev.agentharness.supervisor.internal.lifecycle.AutoRestarter;
+import dev.agentharness.supervisor.internal.lifecycle.KeeperAttacher;
 import dev.agentharness.supervisor.internal.lifecycle.LiveSession;
 import dev.agentharness.supervisor.internal.lifecycle.LiveSessions;
 import dev.agentharness.supervisor.internal.lifecycle.RestartSpecs;
@@ -82,6 +83,7 @@ public final class ProcessSupervisor implements Supervisor {
     private final Clock clock;
     private final AgentLaunches launches;
     private final AgentOutputFollower agentOutput;
+    private final KeeperAttacher keepers;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private ScheduledFuture<?> watchdogTask;
 
@@ -90,7 +92,8 @@ public final class ProcessSupervisor implements Supervisor {
                              SessionStarter starter, SessionFinisher finisher, SlotScheduler scheduler, AutoRestarter restarter,
                              RestartSpecs restartSpecs, Watchdog watchdog, LiveSessions live, StatusRecorder recorder,
                              SessionStore sessions, SupervisorThreads threads, Clock clock, AgentLaunches launches,
-                             AgentOutputFollower agentOutput) {
+                             AgentOutputFollower agentOutput, KeeperAttacher keepers) {
+        this.keepers = keepers;
         this.config = config;
         this.lock = lock;
         this.reconciler = reconciler;
@@ -174,7 +177,7 @@ public final class ProcessSupervisor implements Supervisor {
                 throw new HarnessException("cannot send input to session " + s.label() + ": its stdin is closed");
             }
             try {
-                s.process().writeStdin(ByteBuffer.wrap(bytes.clone()));
+                s.process().writeStdin(bytes.clone());
             } catch (IllegalStateException closed) {
                 throw new HarnessException("cannot send input to session " + s.label() + ": its stdin is closed");
             }
@@ -226,7 +229,7 @@ public final class ProcessSupervisor implements Supervisor {
         try {
             requireProcess(s, "close the input of");
             if (!s.stdinClosed()) {
-                s.process().closeStdin(false);
+                s.process().closeStdin();
                 s.markStdinClosed();
                 recorder.record(sessionId, EventType.INPUT, data("closed", true));
             }
@@ -247,10 +250,19 @@ public final class ProcessSupervisor implements Supervisor {
         recorder.record(s.id(), EventType.INPUT, data("resize", size.toString()));
     }
 
+    /** The keeper gives the agent's terminal the new size; the kernel sends its foreground group SIGWINCH. */
     private void resizeTerminal(LiveSession s, TerminalSize size) {
-        // Terminal sessions are spawned by the keeper (docs/design/keeper.md); until it lands, no
-        // session here owns a pseudo-terminal to resize.
-        throw new HarnessException("cannot resize session " + s.label() + ": terminal sessions are not supported yet");
+        s.lock().lock();
+        try {
+            requireProcess(s, "resize");
+            try {
+                s.process().resize(size);
+            } catch (UnsupportedOperationException | IllegalStateException e) {
+                throw new HarnessException("cannot resize session " + s.label() + ": " + e.getMessage());
+            }
+        } finally {
+            s.lock().unlock();
+        }
     }
 
     @Override
@@ -381,6 +393,41 @@ public final class ProcessSupervisor implements Supervisor {
             crashed(report);
         }
         return report;
+    }
+
+    @Override
+    public void shutdownKeepingAgents(Duration grace) {
+        if (!keepers.enabled()) {
+            shutdown(grace);
+            return;
+        }
+        synchronized (this) {
+            if (state.get() != State.RUNNING) {
+                shutdown(grace);
+                return;
+            }
+            state.set(State.SHUTTING_DOWN);
+        }
+        LOG.info("shutting down, keeping {} agent(s) running under their keepers", live.all().size());
+        scheduler.pause();
+        restarter.disable();
+        if (watchdogTask != null) {
+            watchdogTask.cancel(false);
+        }
+        // Sessions already ending finish first, so that their exit is stored now rather than at the next start.
+        List<LiveSession> ending = live.all().stream().filter(LiveSession::isEnding).toList();
+        try {
+            CompletableFuture.allOf(ending.stream().map(LiveSession::ended).toArray(CompletableFuture[]::new))
+                    .get(SHUTDOWN_SLACK.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // the next daemon ends them from their exit records
+        }
+        keepers.detachAll();
+        writer.close();
+        threads.shutdown();
+        lock.close();
+        state.set(State.SHUT_DOWN);
+        LOG.info("supervisor shut down; agents keep running");
     }
 
     @Override

@@ -33,9 +33,20 @@ public final class OutputPump implements ByteSink {
     private boolean stderrEnded;
     private boolean closed;
     private long droppedBytes;
+    private volatile String reportedStderrHead;
     private volatile Instant lastOutputAt;
     private volatile long arrivals;
 
+    /**
+     * A pump that stores nothing: the daemon's view of a session whose keeper stores the output
+     * itself. It is fed the keeper's activity reports, so that the watchdog sees when output
+     * arrived and what the tail says, exactly as for a session the daemon captures.
+     */
+    public static OutputPump mirror(String sessionId, ByteBudget budget, OutputTail tail, Clock clock) {
+        return new OutputPump(sessionId, null, budget, tail, clock);
+    }
+
+    /** @param writer where the bytes go; null for a {@link #mirror} */
     public OutputPump(String sessionId, BatchWriter writer, ByteBudget budget, OutputTail tail, Clock clock) {
         this.sessionId = sessionId;
         this.writer = writer;
@@ -121,8 +132,16 @@ public final class OutputPump implements ByteSink {
 
     /** The start of what the agent wrote to stderr, cut at a character boundary. */
     public synchronized String stderrHead() {
+        if (reportedStderrHead != null) {
+            return reportedStderrHead;
+        }
         int whole = stderrHeadLength - Utf8StreamSanitizer.incompleteTail(stderrHead, stderrHeadLength);
         return new String(stderrHead, 0, whole, StandardCharsets.UTF_8);
+    }
+
+    /** For a mirror: the start of stderr as the keeper saw it. */
+    public void reportStderrHead(String head) {
+        this.reportedStderrHead = head;
     }
 
     public synchronized long droppedBytes() {
@@ -144,6 +163,9 @@ public final class OutputPump implements ByteSink {
             int n = Math.min(STDERR_HEAD_BYTES - stderrHeadLength, length);
             System.arraycopy(piece.bytes(), 0, stderrHead, stderrHeadLength, n);
             stderrHeadLength += n;
+        }
+        if (writer == null) {
+            return; // a mirror: the keeper stores the bytes
         }
         // Charged to the budget: what is stored (what arrived, possibly with a character carried over).
         if (!writer.enqueue(sessionId, stream, piece.bytes(), length, Math.max(rawBytes, length), now, budget)) {

@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -241,7 +240,7 @@ public final class Keeper {
             } catch (IOException e) {
                 return;
             }
-            DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 65536));
+            DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(SocketStreams.out(ch), 65536));
             synchronized (connectionLock) {
                 if (connection != null) {
                     closeQuietly(connection); // a newer daemon takes over; the old one is gone or going
@@ -278,7 +277,7 @@ public final class Keeper {
     }
 
     private void serve(SocketChannel ch) {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Channels.newInputStream(ch)))) {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(SocketStreams.in(ch)))) {
             KeeperProtocol.Frame f;
             while ((f = KeeperProtocol.read(in)) != null) {
                 handle(f);

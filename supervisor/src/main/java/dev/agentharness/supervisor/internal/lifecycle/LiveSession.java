@@ -1,6 +1,5 @@
 package dev.agentharness.supervisor.internal.lifecycle;
 
-import com.zaxxer.nuprocess.NuProcess;
 import dev.agentharness.core.ControlChars;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
@@ -40,7 +39,7 @@ public final class LiveSession {
     private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     private final CompletableFuture<Session> ended = new CompletableFuture<>();
 
-    private volatile NuProcess process;
+    private volatile AgentControl process;
     private volatile ProcessIdentity identity;
     private volatile long spawnedNanos;
     private volatile SessionStatus status = SessionStatus.STARTING;
@@ -112,15 +111,16 @@ public final class LiveSession {
         return ended;
     }
 
-    public void spawned(NuProcess nuProcess, ProcessIdentity who, Instant at) {
-        this.process = nuProcess;
+    public void spawned(AgentControl control, ProcessIdentity who, Instant at) {
+        this.process = control;
         this.identity = who;
         this.spawnedNanos = System.nanoTime();
         this.startedAt = at;
         this.activityBaseline = at;
     }
 
-    public NuProcess process() {
+    /** How to reach the agent's input; null before the spawn. */
+    public AgentControl process() {
         return process;
     }
 

@@ -68,12 +68,14 @@ public final class SessionStarter {
     private final LibC libc;
     private final ProcInspector proc;
     private final ProcessGroupSignaller signaller;
+    private final KeeperAttacher keepers;
 
     @Inject
     public SessionStarter(SessionStore sessions, EventStore events, Transactor transactor, StatusRecorder recorder,
                           LaunchPreflight preflight, AgentLauncher launcher, HarnessEnvironment environment, BatchWriter writer,
                           BackpressureGauge backpressure, LiveSessions live, SessionFinisher finisher, SupervisorConfig config,
-                          SupervisorThreads threads, Clock clock, LibC libc, ProcInspector proc, ProcessGroupSignaller signaller) {
+                          SupervisorThreads threads, Clock clock, LibC libc, ProcInspector proc, ProcessGroupSignaller signaller,
+                          KeeperAttacher keepers) {
         this.sessions = sessions;
         this.events = events;
         this.transactor = transactor;
@@ -91,6 +93,7 @@ public final class SessionStarter {
         this.libc = libc;
         this.proc = proc;
         this.signaller = signaller;
+        this.keepers = keepers;
     }
 
     public Session start(SessionSpec spec) {
@@ -114,7 +117,8 @@ public final class SessionStarter {
                 }
                 return s;
             });
-            OutputPump pump = new OutputPump(claimed.id(), writer, new ByteBudget(config.sessionBufferBytes(), backpressure),
+            OutputPump pump = keepers.enabled() ? keepers.mirrorPump(claimed.id())
+                    : new OutputPump(claimed.id(), writer, new ByteBudget(config.sessionBufferBytes(), backpressure),
                     new OutputTail(TAIL_BYTES), clock);
             LiveSession s = new LiveSession(claimed.id(), spec, claimed.slot(), pump, new ExitWatcher(libc), signaller, proc);
             s.lock().lock(); // held until the row says running (or failed)
@@ -134,6 +138,14 @@ public final class SessionStarter {
         if (problem.isPresent()) {
             return finisher.endWithoutProcess(session, problem.get());
         }
+        if (keepers.enabled()) {
+            KeeperAttacher.Launched launched = keepers.launch(session);
+            if (launched.failure() != null) {
+                return finisher.endWithoutProcess(session, launched.failure());
+            }
+            return recordRunning(session, launched.pid(), launched.agent() == null ? null : launched.agent().startTime(),
+                    session.startedAt());
+        }
         NuProcessBridge bridge = new NuProcessBridge(session.label(), session.pump(), finisher.eventsFor(session));
         NuProcess process;
         try {
@@ -149,8 +161,12 @@ public final class SessionStarter {
         // If the process is already gone (and reaped), its start time is unknown: it can never be signalled by mistake.
         Long startTime = awaitOwnSession(pid).map(ProcStat::startTime).orElse(null);
         Instant now = clock.instant();
-        session.spawned(process, startTime == null ? null : new ProcessIdentity(pid, startTime), now);
+        session.spawned(nuControl(process), startTime == null ? null : new ProcessIdentity(pid, startTime), now);
         finisher.watch(session);
+        return recordRunning(session, pid, startTime, now);
+    }
+
+    private Session recordRunning(LiveSession session, int pid, Long startTime, Instant now) {
         Session running;
         try {
             running = recorder.change(session.id(), SessionStatus.RUNNING, null,
@@ -170,6 +186,25 @@ public final class SessionStarter {
             session.terminate(config.stopGrace(), threads.timer());
         }
         return running;
+    }
+
+    private static AgentControl nuControl(NuProcess process) {
+        return new AgentControl() {
+            @Override
+            public void writeStdin(byte[] bytes) {
+                process.writeStdin(java.nio.ByteBuffer.wrap(bytes));
+            }
+
+            @Override
+            public void closeStdin() {
+                process.closeStdin(false);
+            }
+
+            @Override
+            public void resize(dev.agentharness.core.TerminalSize size) {
+                throw new UnsupportedOperationException("it runs on pipes, not a terminal");
+            }
+        };
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.agentharness.core.SessionStatus;
  * failure of the agent.
  */
 public record StopCause(Kind kind, String reason) {
-    public enum Kind { USER, SHUTDOWN, TIMEOUT, WATCHDOG }
+    public enum Kind { USER, SHUTDOWN, TIMEOUT, WATCHDOG, KEEPER_LOST }
 
     public static StopCause user() {
         return new StopCause(Kind.USER, "stopped by user");
@@ -18,7 +18,15 @@ public record StopCause(Kind kind, String reason) {
         return new StopCause(Kind.SHUTDOWN, "harness shut down");
     }
 
+    /** The session's keeper died before the agent: the agent's group was terminated, as after a crash. */
+    public static StopCause keeperLost() {
+        return new StopCause(Kind.KEEPER_LOST, "its keeper died; the agent was terminated");
+    }
+
     public SessionStatus terminalStatus() {
+        if (kind == Kind.KEEPER_LOST) {
+            return SessionStatus.CRASHED;
+        }
         return kind == Kind.TIMEOUT ? SessionStatus.TIMED_OUT : SessionStatus.STOPPED;
     }
 }

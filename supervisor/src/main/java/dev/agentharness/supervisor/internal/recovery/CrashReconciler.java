@@ -9,6 +9,7 @@ import dev.agentharness.core.error.HarnessException;
 import dev.agentharness.core.store.SessionStore;
 import dev.agentharness.supervisor.ReconcileReport;
 import dev.agentharness.supervisor.ReconcileReport.Finding;
+import dev.agentharness.supervisor.internal.lifecycle.KeeperAttacher;
 import dev.agentharness.supervisor.internal.lifecycle.StatusRecorder;
 import dev.agentharness.supervisor.internal.process.HarnessEnvironment;
 import dev.agentharness.supervisor.internal.process.ProcInspector;
@@ -60,9 +61,12 @@ public final class CrashReconciler {
     private final StatusRecorder recorder;
     private final ProcInspector proc;
     private final ProcessGroupSignaller signaller;
+    private final KeeperAttacher keepers;
 
     @Inject
-    public CrashReconciler(SessionStore sessions, StatusRecorder recorder, ProcInspector proc, ProcessGroupSignaller signaller) {
+    public CrashReconciler(SessionStore sessions, StatusRecorder recorder, ProcInspector proc, ProcessGroupSignaller signaller,
+                           KeeperAttacher keepers) {
+        this.keepers = keepers;
         this.sessions = sessions;
         this.recorder = recorder;
         this.proc = proc;
@@ -77,9 +81,22 @@ public final class CrashReconciler {
         List<Session> rows = sessions.listActive();
         Set<String> ours = owned.get();
         List<Plan> plans = new ArrayList<>();
+        List<ReconcileReport.Item> reattached = new ArrayList<>();
         for (Session row : rows) {
             if (!ours.contains(row.id())) {
-                plans.add(plan(row));
+                // A session whose keeper outlived the harness is taken over, not crashed.
+                Optional<ReconcileReport.Item> taken;
+                try {
+                    taken = keepers.reattach(row);
+                } catch (RuntimeException e) {
+                    LOG.warn("session {}: reattaching failed: {}", row.label(), e.getMessage());
+                    taken = Optional.empty();
+                }
+                if (taken.isPresent()) {
+                    reattached.add(taken.get());
+                } else {
+                    plans.add(plan(row));
+                }
             }
         }
         terminate(plans);
@@ -95,7 +112,7 @@ public final class CrashReconciler {
                 LOG.warn("session {} changed while being reconciled: {}", p.row.label(), e.getMessage());
             }
         }
-        return new ReconcileReport(items);
+        return new ReconcileReport(items, reattached);
     }
 
     private Plan plan(Session row) {

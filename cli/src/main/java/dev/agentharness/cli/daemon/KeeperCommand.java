@@ -1,0 +1,79 @@
+package dev.agentharness.cli.daemon;
+
+import dev.agentharness.store.HarnessHome;
+import dev.agentharness.supervisor.KeeperMode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the daemon starts a session's keeper (docs/design/keeper.md): the same jar, a small JVM.
+ * Measured in docs/BENCHMARKS.md; the options are what keeps its RSS low (a 16 MiB heap, small
+ * thread stacks, the serial collector, C1 only, no perf data file) and its start short (C1, CDS).
+ */
+public final class KeeperCommand {
+    public static final String MAIN_CLASS = "dev.agentharness.supervisor.keeper.KeeperMain";
+    /** Extra JVM options for keepers, split on whitespace, after the defaults. */
+    public static final String JAVA_OPTS_ENV = "HARNESS_KEEPER_JAVA_OPTS";
+    /** {@code HARNESS_KEEPERS=0} runs agents inside the daemon as before keepers (for comparisons only). */
+    public static final String KEEPERS_ENV = "HARNESS_KEEPERS";
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx16m", "-Xss256k", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
+            "-XX:MaxMetaspaceSize=48m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    private static final List<String> INHERITED_PROPERTIES = List.of(
+            "org.sqlite.lib.path", "org.sqlite.lib.name", "org.sqlite.tmpdir", "java.io.tmpdir");
+
+    private KeeperCommand() {
+    }
+
+    public static KeeperMode mode(HarnessHome home, Map<String, String> env) {
+        if ("0".equals(env.get(KEEPERS_ENV))) {
+            return KeeperMode.inProcess();
+        }
+        List<String> command = new ArrayList<>();
+        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                command.add(candidate);
+                break;
+            }
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(DEFAULT_JVM_OPTIONS);
+        String extra = env.get(JAVA_OPTS_ENV);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        for (String property : INHERITED_PROPERTIES) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
+        }
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
+            }
+        }
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, entries));
+        command.add(MAIN_CLASS);
+        return KeeperMode.keepers(command, home.dir().toAbsolutePath());
+    }
+
+    /** Whether any keeper has left a socket or an exit record in the home. */
+    public static boolean anyKeeperFiles(HarnessHome home) {
+        Path dir = home.dir().resolve("keepers");
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(p -> p.toString().endsWith(".sock") || p.toString().endsWith(".exit"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.agentharness.supervisor.internal.keeper;
+
+import dev.agentharness.core.TerminalSize;
+import dev.agentharness.supervisor.internal.lifecycle.AgentControl;
+import dev.agentharness.supervisor.internal.process.ExitStatus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The daemon's end of one keeper's socket. */
+public final class KeeperClient implements AgentControl, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeeperClient.class);
+
+    /** A keeper that speaks another protocol version; the message is the one line to log. */
+    public static final class UnsupportedKeeperException extends IOException {
+        public UnsupportedKeeperException(String message) {
+            super(message);
+        }
+    }
+
+    /** What the keeper says first. {@code agentStart} is -1 when unknown, {@code detachedAtMillis} 0 when it never lost a daemon. */
+    public record Hello(int version, long keeperPid, long keeperStart, int agentPid, long agentStart, long detachedAtMillis,
+                        String spawnError) {
+    }
+
+    /** Called on the client's reader thread, in the order the keeper sent them. */
+    public interface Listener {
+        void activity(byte[] tail);
+
+        void exited(ExitStatus status);
+
+        void drained(String stderrHead);
+
+        /** The connection ended without {@link #drained} and without {@link #close()}. */
+        void lost();
+    }
+
+    private final SocketChannel channel;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final Hello hello;
+    private volatile boolean closed;
+    private volatile boolean drained;
+
+    private KeeperClient(SocketChannel channel, DataInputStream in, DataOutputStream out, Hello hello) {
+        this.channel = channel;
+        this.in = in;
+        this.out = out;
+        this.hello = hello;
+    }
+
+    /**
+     * Connects and reads the keeper's greeting.
+     *
+     * @throws UnsupportedKeeperException for another protocol version (the connection is closed, the keeper left alone)
+     * @throws IOException when nothing answers
+     */
+    public static KeeperClient connect(KeeperFiles files) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(files.socket()));
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(SocketStreams.in(ch), 65536));
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(SocketStreams.out(ch), 65536));
+            KeeperProtocol.Frame f = KeeperProtocol.read(in);
+            if (f == null || f.type() != KeeperProtocol.HELLO || f.payload().length < 4) {
+                throw new IOException("the keeper of session " + files.sessionId() + " did not greet");
+            }
+            DataInputStream d = new DataInputStream(new ByteArrayInputStream(f.payload()));
+            int version = d.readInt();
+            if (version != KeeperProtocol.VERSION) {
+                throw new UnsupportedKeeperException("the keeper of session " + files.sessionId() + " speaks protocol " + version
+                        + "; this harness speaks " + KeeperProtocol.VERSION + ": left it alone");
+            }
+            Hello hello = new Hello(version, d.readLong(), d.readLong(), d.readInt(), d.readLong(), d.readLong(), d.readUTF());
+            return new KeeperClient(ch, in, out, hello);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    public Hello hello() {
+        return hello;
+    }
+
+    /** Starts reading the keeper's frames on a thread of its own. */
+    public void listen(Listener listener, String label) {
+        Thread t = new Thread(() -> read(listener), "harness-keeper-" + label);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void read(Listener listener) {
+        try {
+            KeeperProtocol.Frame f;
+            while ((f = KeeperProtocol.read(in)) != null) {
+                switch (f.type()) {
+                    case KeeperProtocol.ACTIVITY -> listener.activity(f.payload());
+                    case KeeperProtocol.EXITED -> {
+                        ByteBuffer b = ByteBuffer.wrap(f.payload());
+                        int code = b.getInt();
+                        int signal = b.getInt();
+                        boolean exact = b.get() != 0;
+                        listener.exited(new ExitStatus(code < 0 ? null : code, signal < 0 ? null : signal, exact));
+                    }
+                    case KeeperProtocol.DRAINED -> {
+                        drained = true;
+                        listener.drained(new DataInputStream(new ByteArrayInputStream(f.payload())).readUTF());
+                    }
+                    default -> LOG.debug("unknown keeper frame {} ignored", f.type());
+                }
+            }
+        } catch (IOException e) {
+            // the keeper went away
+        } catch (RuntimeException e) {
+            LOG.error("handling a keeper frame failed", e);
+        }
+        if (!closed && !drained) {
+            listener.lost();
+        }
+    }
+
+    @Override
+    public void writeStdin(byte[] bytes) {
+        for (int at = 0; at < bytes.length; at += KeeperProtocol.MAX_FRAME) {
+            send(KeeperProtocol.STDIN, Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + KeeperProtocol.MAX_FRAME)));
+        }
+        if (bytes.length == 0) {
+            send(KeeperProtocol.STDIN, bytes);
+        }
+    }
+
+    @Override
+    public void closeStdin() {
+        send(KeeperProtocol.CLOSE_STDIN, new byte[0]);
+    }
+
+    @Override
+    public void resize(TerminalSize size) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try {
+            DataOutputStream d = new DataOutputStream(b);
+            d.writeInt(size.cols());
+            d.writeInt(size.rows());
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        send(KeeperProtocol.RESIZE, b.toByteArray());
+    }
+
+    /** The terminal status is stored and the exit record gone: the keeper may exit. */
+    public void acknowledgeExit() {
+        try {
+            send(KeeperProtocol.ACK_EXIT, new byte[0]);
+        } catch (IllegalStateException gone) {
+            // it did not wait
+        }
+    }
+
+    private void send(byte type, byte[] payload) {
+        try {
+            KeeperProtocol.write(out, type, payload);
+        } catch (IOException e) {
+            throw new IllegalStateException("its keeper is out of reach (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Closes the connection; the keeper and its agent run on (a detach). */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

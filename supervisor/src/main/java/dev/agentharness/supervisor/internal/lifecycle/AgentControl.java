@@ -1,0 +1,17 @@
+package dev.agentharness.supervisor.internal.lifecycle;
+
+import dev.agentharness.core.TerminalSize;
+
+/**
+ * What the supervisor can do to a running agent besides signalling its group: its input and its
+ * terminal. Either the agent's own pipes (a session run inside the daemon) or its keeper's socket.
+ */
+public interface AgentControl {
+    /** @throws IllegalStateException when stdin is closed or the agent is out of reach */
+    void writeStdin(byte[] bytes);
+
+    void closeStdin();
+
+    /** @throws UnsupportedOperationException when the agent has no terminal */
+    void resize(TerminalSize size);
+}
