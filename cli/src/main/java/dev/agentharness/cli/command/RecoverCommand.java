@@ -45,7 +45,7 @@ public final class RecoverCommand implements Callable<Integer> {
         }
         for (ReconcileItemView i : report.items()) {
             out.println(i.sessionId() + " (" + i.label() + "): was " + i.previousStatus() + ", " + i.finding().replace('_', ' ')
-                    + " -> crashed: " + i.reason());
+                    + " -> " + Reports.outcome(i.finding()) + ": " + i.reason());
         }
         return 0;
     }

@@ -70,12 +70,7 @@ public final class Daemon implements DaemonControl {
         log.info("harness daemon {} starting: pid {}, home {}", Version.current(), pid(), home);
         SupervisorWiring wiring = SupervisorWiring.create(home, config);
         var supervisor = wiring.supervisor();
-        var reconciled = supervisor.start();
-        for (var r : reconciled.reattached()) {
-            log.info("  {} ({}): was {}, {}: {}", r.sessionId(), r.label(), r.previousStatus(),
-                    r.finding().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), r.reason());
-        }
-        startupReport = Reports.view(reconciled);
+        startupReport = Reports.view(supervisor.start());
         logReport(startupReport);
         // After reconciling, so that the crashes it found are announced along with what a previous daemon left pending.
         wiring.notifications().start();
@@ -91,7 +86,7 @@ public final class Daemon implements DaemonControl {
             home.recheck();
             log.info("ready");
             shutdown.await();
-            log.info("shutting down ({}): stopping agents, grace {}", shutdownReason.get(),
+            log.info("shutting down ({}): {}, grace {}", shutdownReason.get(), keepAgents ? "agents keep running" : "stopping agents",
                     dev.agentharness.core.DurationFormat.format(config.stopGrace()));
         } finally {
             if (server != null) {
@@ -138,7 +133,8 @@ public final class Daemon implements DaemonControl {
         }
         log.warn("reconciled {} session(s) left by a previous harness:", report.count());
         for (ReconcileItemView i : report.items()) {
-            log.warn("  {} ({}): was {}, {} -> crashed: {}", i.sessionId(), i.label(), i.previousStatus(), i.finding(), i.reason());
+            log.warn("  {} ({}): was {}, {} -> {}: {}", i.sessionId(), i.label(), i.previousStatus(), i.finding(),
+                    Reports.outcome(i.finding()), i.reason());
         }
     }
 

@@ -64,14 +64,23 @@ public final class KeeperCommand {
         return KeeperMode.keepers(command, home.dir().toAbsolutePath());
     }
 
-    /** Whether any keeper has left a socket or an exit record in the home. */
+    private static boolean answers(Path socket) {
+        try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether any keeper answers on its socket or has left an exit record in the home. */
     public static boolean anyKeeperFiles(HarnessHome home) {
         Path dir = home.dir().resolve("keepers");
         if (!Files.isDirectory(dir)) {
             return false;
         }
         try (var files = Files.list(dir)) {
-            return files.anyMatch(p -> p.toString().endsWith(".sock") || p.toString().endsWith(".exit"));
+            return files.anyMatch(p -> p.toString().endsWith(".exit") || (p.toString().endsWith(".sock") && answers(p)));
         } catch (java.io.IOException e) {
             return false;
         }

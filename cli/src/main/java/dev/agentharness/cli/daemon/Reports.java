@@ -10,8 +10,18 @@ public final class Reports {
     private Reports() {
     }
 
+    /** What a reconcile finding did to the session: crashed, or, for keeper findings, what became of it. */
+    public static String outcome(String finding) {
+        return switch (finding) {
+            case "reattached" -> "running";
+            case "ended_while_detached" -> "ended";
+            case "keeper_unsupported" -> "left alone";
+            default -> "crashed";
+        };
+    }
+
     public static ReconcileView view(ReconcileReport report) {
-        var items = report.items().stream()
+        var items = java.util.stream.Stream.concat(report.items().stream(), report.reattached().stream())
                 .map(i -> new ReconcileItemView(i.sessionId(), i.label(), i.previousStatus(),
                         i.finding().name().toLowerCase(Locale.ROOT), i.reason()))
                 .toList();

@@ -344,5 +344,29 @@ public final class HarnessProcesses {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
+        // Keepers live in sessions of their own: a daemon killed by a test leaves them (and their agents).
+        for (long keeper : keeperPids()) {
+            ProcessHandle.of(keeper).ifPresent(k -> k.children().forEach(c -> {
+                kill(-c.pid(), "KILL");
+                c.destroyForcibly();
+            }));
+            kill(keeper, "KILL");
+        }
+    }
+
+    /** The pids of the keeper processes of this home (their argv names the home). */
+    public List<Long> keeperPids() {
+        String homeArg = home.toAbsolutePath().toString();
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().arguments().map(a -> java.util.Arrays.asList(a).contains(homeArg)
+                        && java.util.Arrays.stream(a).anyMatch(x -> x.endsWith("KeeperMain"))).orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    /** The keeper of the session whose agent has pid {@code agentPid}: its parent. */
+    public static long keeperOf(long agentPid) {
+        return ProcessHandle.of(agentPid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)
+                .orElseThrow(() -> new AssertionError("agent " + agentPid + " has no parent"));
     }
 }

@@ -346,6 +346,13 @@ public final class KeeperAttacher {
         return item(row, ReconcileReport.Finding.REATTACHED, why);
     }
 
+    /** A session ended crashed without its keeper: whatever the keeper left in the home goes. */
+    public void forget(String sessionId) {
+        if (mode.enabled()) {
+            KeeperFiles.of(mode.home(), sessionId).removeAll();
+        }
+    }
+
     /** Shutting down with the agents kept: close every keeper connection; keepers and agents run on. */
     public void detachAll() {
         detaching = true;

@@ -107,6 +107,7 @@ public final class CrashReconciler {
                         event(EventType.CRASHED, "finding", p.finding.name().toLowerCase(java.util.Locale.ROOT), "pid",
                                 p.row.pid(), "previousStatus", p.row.status().wireName()));
                 items.add(new ReconcileReport.Item(p.row.id(), p.row.label(), p.row.status().wireName(), p.finding, p.reason()));
+                keepers.forget(p.row.id());
                 LOG.info("session {} was {}: crashed ({})", p.row.label(), p.row.status().wireName(), p.reason());
             } catch (HarnessException e) {
                 LOG.warn("session {} changed while being reconciled: {}", p.row.label(), e.getMessage());
