@@ -117,6 +117,16 @@ public final class SqliteStores implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Shrinks this connection's page cache to {@code kib}: for a process that only appends (a
+     * keeper), where the default cache, sized for the daemon's and readers' queries, is memory spent
+     * for nothing. Returns this.
+     */
+    public SqliteStores withCacheKib(int kib) {
+        db.execute("PRAGMA cache_size = " + (-Math.max(64, kib)));
+        return this;
+    }
+
     public SessionStore sessions() {
         return sessions;
     }

@@ -20,7 +20,7 @@ public final class KeeperCommand {
     public static final String JAVA_OPTS_ENV = "HARNESS_KEEPER_JAVA_OPTS";
     /** {@code HARNESS_KEEPERS=0} runs agents inside the daemon as before keepers (for comparisons only). */
     public static final String KEEPERS_ENV = "HARNESS_KEEPERS";
-    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx16m", "-Xss256k", "-XX:+UseSerialGC",
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx16m", "-Xms4m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
             "-XX:MaxMetaspaceSize=48m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     private static final List<String> INHERITED_PROPERTIES = List.of(

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *   COUNT_FILE        where to write "stdoutBytes stderrBytes" at the end, or - for nowhere
  *   MODE              comma-separated: child (start a `sleep` in the agent's process group),
  *                     linger (on a broken pipe, stop writing but stay alive), stderr (also write the
- *                     stream of SEED+1 to stderr)
+ *                     stream of SEED+1 to stderr), exitN (end with exit code N)
  * </pre>
  *
  * Only the JDK: it runs from the test classes directory with nothing else on the class path.
@@ -219,6 +219,12 @@ public final class Generator {
             Path tmp = Path.of(countFile + ".tmp");
             Files.writeString(tmp, out.written + " " + (err == null ? 0 : err.written) + "\n");
             Files.move(tmp, Path.of(countFile), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        for (String token : mode.split(",")) {
+            if (token.startsWith("exit")) {
+                System.out.flush();
+                System.exit(Integer.parseInt(token.substring(4)));
+            }
         }
     }
 }

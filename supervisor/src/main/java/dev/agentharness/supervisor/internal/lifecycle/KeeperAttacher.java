@@ -120,7 +120,13 @@ public final class KeeperAttacher {
             List<String> command = new ArrayList<>(mode.command());
             command.add(mode.home().toString());
             command.add(session.id());
-            process = new ProcessBuilder(command)
+            ProcessBuilder pb = new ProcessBuilder(command);
+            if (!pb.environment().containsKey("MALLOC_ARENA_MAX")) {
+                // glibc gives each thread that mallocs an arena of its own; a keeper has a few threads and little to allocate.
+                pb.environment().put("MALLOC_ARENA_MAX", "1");
+                pb.environment().put(dev.agentharness.supervisor.keeper.KeeperMain.KEEPER_ONLY_ENV, "MALLOC_ARENA_MAX");
+            }
+            process = pb
                     .directory(mode.home().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()))
