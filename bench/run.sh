@@ -52,7 +52,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-ALL_FIGURES=(capture follow cli store memory profile ceiling)
+ALL_FIGURES=(capture follow cli store memory profile ceiling keeper)
 if [[ $QUICK == 1 ]]; then
   OUT="$ROOT/bench/out/quick"
   RUNS=${RUNS:-1}

@@ -71,7 +71,7 @@ end_figure() {
 # make every start command read its interpreter or JVM from disk again, which is another benchmark.
 settle_caches() {
   sync
-  find "$OUT" -type f -size +1M \( -path '*/capture/*' -o -path '*/memory/*' -o -path '*/profile/*' \) -print0 2>/dev/null |
+  find "$OUT" -type f -size +1M \( -path '*/capture/*' -o -path '*/keeper/*' -o -path '*/memory/*' -o -path '*/profile/*' \) -print0 2>/dev/null |
     while IFS= read -r -d '' f; do
       dd if=/dev/null of="$f" oflag=nocache conv=notrunc,fdatasync count=0 status=none 2>/dev/null || true
     done

@@ -46,6 +46,13 @@ public final class SupervisorModule extends AbstractModule {
         this.keepers = KeeperMode.inProcess();
     }
 
+    /** For an injector that binds {@link HarnessHome} itself; agents run under keepers as {@code keepers} says. */
+    public SupervisorModule(SupervisorConfig config, KeeperMode keepers) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.home = null;
+        this.keepers = Objects.requireNonNull(keepers, "keepers");
+    }
+
     /** Also binds {@code home}; agents run under keepers as {@code keepers} says (the daemon's way). */
     public SupervisorModule(SupervisorConfig config, HarnessHome home, KeeperMode keepers) {
         this.config = Objects.requireNonNull(config, "config");

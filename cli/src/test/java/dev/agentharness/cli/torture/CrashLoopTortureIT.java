@@ -145,6 +145,7 @@ class CrashLoopTortureIT {
             tally.put("sessionsCrashed", crashed);
             assertEquals(0, crashed, "round " + round + ": a daemon crash ended a session crashed");
             assertEquals(List.of("ok"), db.integrityCheck());
+            tally.add("integrityChecks", 1);
         }
         // stdin after the reattach
         String line = "r" + round;
@@ -158,8 +159,12 @@ class CrashLoopTortureIT {
 
     /** Every generator session that ended: exact exit code, every byte, the follower saw each once. */
     private void verifyEnded() {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        try (StoreReader db = StoreReader.open(harness.home.resolve("harness.db"))) {
+            db.sessions().forEach(r -> statuses.put(r.name(), r.status()));
+        }
         for (Agent a : List.copyOf(running.values())) {
-            String status = harness.status(a.name());
+            String status = statuses.getOrDefault(a.name(), "missing");
             if (!status.equals("completed") && !status.equals("failed")) {
                 assertTrue(status.equals("running") || status.equals("stalled") || status.equals("starting"),
                         a.name() + " is " + status);

@@ -49,14 +49,34 @@ public final class TestHarness implements AutoCloseable {
     public final Supervisor supervisor;
 
     private TestHarness(Path dir, Clock clock, SupervisorConfig config, com.google.inject.Module... extra) {
+        this(dir, clock, config, false, extra);
+    }
+
+    private TestHarness(Path dir, Clock clock, SupervisorConfig config, boolean keepers, com.google.inject.Module... extra) {
         this.home = HarnessHome.at(dir);
         this.clock = clock;
         this.stores = SqliteStores.open(home.database(), clock, new UlidGenerator(clock), 3);
+        dev.agentharness.supervisor.KeeperMode mode = keepers
+                ? dev.agentharness.supervisor.KeeperMode.keepers(keeperCommand(), dir.toAbsolutePath())
+                : dev.agentharness.supervisor.KeeperMode.inProcess();
         java.util.List<com.google.inject.Module> modules = new java.util.ArrayList<>(
-                java.util.List.of(new SupervisorModule(config), storesModule(home, stores, clock)));
+                java.util.List.of(new SupervisorModule(config, mode), storesModule(home, stores, clock)));
         modules.addAll(java.util.List.of(extra));
         this.injector = Guice.createInjector(modules);
         this.supervisor = injector.getInstance(Supervisor.class);
+    }
+
+    /** A started supervisor whose agents run under real keeper processes (this JVM's class path). */
+    public static TestHarness startedWithKeepers(Path dir) {
+        TestHarness h = new TestHarness(dir, Clock.systemUTC(), fastConfig(), true);
+        h.supervisor.start();
+        return h;
+    }
+
+    private static java.util.List<String> keeperCommand() {
+        return java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx16m",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "dev.agentharness.supervisor.keeper.KeeperMain");
     }
 
     /** Opened but not started. */
