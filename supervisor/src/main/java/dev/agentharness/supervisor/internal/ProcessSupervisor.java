@@ -125,6 +125,7 @@ public final class ProcessSupervisor implements Supervisor {
             ReconcileReport report = reconciler.reconcile(live::owned);
             agentOutput.start(AgentOutputFollower.DEFAULT_INTERVAL);
             crashed(report);
+            keepers.prepareSpare();
             watchdogTask = threads.timer().scheduleWithFixedDelay(this::tickQuietly, WATCHDOG_TICK.toMillis(),
                     WATCHDOG_TICK.toMillis(), TimeUnit.MILLISECONDS);
             state.set(State.RUNNING);
@@ -423,6 +424,7 @@ public final class ProcessSupervisor implements Supervisor {
             // the next daemon ends them from their exit records
         }
         keepers.detachAll();
+        keepers.close();
         writer.close();
         threads.shutdown();
         lock.close();
@@ -447,6 +449,7 @@ public final class ProcessSupervisor implements Supervisor {
             }
         }
         LOG.info("shutting down: stopping {} agent(s)", live.all().size());
+        keepers.close();
         scheduler.pause();
         restarter.disable();
         if (watchdogTask != null) {

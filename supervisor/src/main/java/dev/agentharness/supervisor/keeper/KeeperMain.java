@@ -36,6 +36,49 @@ public final class KeeperMain {
                 d.restartBackoffInitial(), d.restartBackoffMax(), d.restartResetAfter());
     }
 
+    /**
+     * A spare keeper: started by the daemon ahead of the next session, so that a start does not
+     * wait for a JVM to boot. It listens on {@code keepers/spare-PID.sock} until the daemon sends it
+     * a session id; it goes away (returns null) if its daemon dies first.
+     */
+    static String awaitAdoption(Path home) throws Exception {
+        Path socket = dev.agentharness.supervisor.internal.keeper.KeeperFiles.spareSocket(home, ProcessHandle.current().pid());
+        dev.agentharness.supervisor.internal.keeper.KeeperFiles.of(home, "spare").ensureDirectory();
+        java.util.concurrent.atomic.AtomicBoolean adopted = new java.util.concurrent.atomic.AtomicBoolean();
+        // A spare whose daemon is gone will never be adopted: it leaves.
+        ProcessHandle.current().parent().ifPresent(daemon -> daemon.onExit().thenRun(() -> {
+            if (adopted.compareAndSet(false, true)) {
+                try {
+                    java.nio.file.Files.deleteIfExists(socket);
+                } catch (java.io.IOException ignored) {
+                    // leaving anyway
+                }
+                System.exit(0);
+            }
+        }));
+        try (java.nio.channels.ServerSocketChannel server =
+                     java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            java.nio.file.Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            while (true) {
+                try (java.nio.channels.SocketChannel ch = server.accept()) {
+                    var in = new java.io.DataInputStream(java.nio.channels.Channels.newInputStream(ch));
+                    int type = in.readUnsignedByte();
+                    int length = in.readInt();
+                    byte[] payload = in.readNBytes(Math.min(length, 4096));
+                    if (type == dev.agentharness.supervisor.internal.keeper.KeeperProtocol.ADOPT
+                            && adopted.compareAndSet(false, true)) {
+                        return new java.io.DataInputStream(new java.io.ByteArrayInputStream(payload)).readUTF();
+                    }
+                } catch (java.io.IOException ignored) {
+                    // not a daemon's adoption: keep waiting
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(socket);
+        }
+    }
+
     static Map<String, String> agentEnvironment(Map<String, String> keeperEnv) {
         Map<String, String> env = new java.util.HashMap<>(keeperEnv);
         String only = env.remove(KEEPER_ONLY_ENV);
@@ -49,14 +92,18 @@ public final class KeeperMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("harness-keeper: usage: KeeperMain HOME SESSION_ID");
+            System.err.println("harness-keeper: usage: KeeperMain HOME SESSION_ID|--spare");
             System.exit(2);
         }
         Path home = Path.of(args[0]);
-        String id = args[1];
         Clock clock = Clock.systemUTC();
         int code;
         try (SqliteStores stores = SqliteStores.open(HarnessHome.at(home), clock).withCacheKib(CACHE_KIB)) {
+            String id = "--spare".equals(args[1]) ? awaitAdoption(home) : args[1];
+            if (id == null) {
+                System.exit(0);
+                return;
+            }
             Session row = stores.sessions().get(id).orElse(null);
             if (row == null) {
                 System.err.println("harness-keeper: no session " + id);

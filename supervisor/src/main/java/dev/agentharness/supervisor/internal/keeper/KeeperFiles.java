@@ -15,6 +15,11 @@ public record KeeperFiles(Path dir, String sessionId) {
         return home.resolve("keepers");
     }
 
+    /** Where a spare keeper (started ahead, not yet given a session) listens. */
+    public static Path spareSocket(Path home, long pid) {
+        return directory(home).resolve("spare-" + pid + ".sock");
+    }
+
     public static KeeperFiles of(Path home, String sessionId) {
         return new KeeperFiles(directory(home), sessionId);
     }

@@ -32,6 +32,8 @@ public final class KeeperProtocol {
     public static final byte RESIZE = 12;
     /** the terminal status is stored and the exit record deleted: the keeper may go */
     public static final byte ACK_EXIT = 13;
+    /** to a spare keeper: sessionId:UTF; the spare becomes that session's keeper */
+    public static final byte ADOPT = 14;
 
     private KeeperProtocol() {
     }

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +70,12 @@ public final class KeeperAttacher {
     private final LibC libc;
     private final Clock clock;
     private volatile boolean detaching;
+    private volatile boolean closed;
+    /** The keeper started ahead for the next session (a JVM takes longer to boot than a start may). */
+    private final AtomicReference<CompletableFuture<Spare>> spare = new AtomicReference<>();
+
+    private record Spare(Process process, Path socket) {
+    }
 
     @Inject
     public KeeperAttacher(KeeperMode mode, LiveSessions live, SessionFinisher finisher, StatusRecorder recorder,
@@ -111,30 +118,121 @@ public final class KeeperAttacher {
      */
     public Launched launch(LiveSession session) {
         KeeperFiles files = KeeperFiles.of(mode.home(), session.id());
-        Process process;
+        Process process = adoptSpare(session.id());
+        prepareSpare();
         try {
-            files.ensureDirectory();
-            if (!Files.exists(files.log())) {
-                Files.createFile(files.log(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            if (process == null) {
+                process = startKeeper(session.id(), files.log());
+            }
+        } catch (IOException e) {
+            return new Launched(null, -1, "could not start its keeper: " + e.getMessage());
+        }
+        return connect(session, files, process);
+    }
+
+    /** Starts a spare keeper in the background, unless one is there or coming; from start-up on. */
+    public void prepareSpare() {
+        if (!mode.enabled() || closed) {
+            return;
+        }
+        CompletableFuture<Spare> next = new CompletableFuture<>();
+        if (!spare.compareAndSet(null, next)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                KeeperFiles any = KeeperFiles.of(mode.home(), "spares");
+                Process p = startKeeper("--spare", any.log());
+                Path socket = KeeperFiles.spareSocket(mode.home(), p.pid());
+                long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+                while (!Files.exists(socket) && p.isAlive() && System.nanoTime() < deadline) {
+                    sleep(5);
+                }
+                if (!Files.exists(socket) || closed) {
+                    p.destroy();
+                    next.complete(null);
+                } else {
+                    next.complete(new Spare(p, socket));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not start a spare keeper: {}", e.getMessage());
+                next.complete(null);
+            }
+        }, "harness-spare-keeper");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The spare keeper, told that it is {@code sessionId}'s now; null when there is none to adopt. */
+    private Process adoptSpare(String sessionId) {
+        CompletableFuture<Spare> f = spare.getAndSet(null);
+        if (f == null) {
+            return null;
+        }
+        Spare s;
+        try {
+            s = f.get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return null;
+        }
+        if (s == null || !s.process().isAlive()) {
+            return null;
+        }
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(s.socket()));
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            new java.io.DataOutputStream(b).writeUTF(sessionId);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(ch));
+            dev.agentharness.supervisor.internal.keeper.KeeperProtocol.write(out,
+                    dev.agentharness.supervisor.internal.keeper.KeeperProtocol.ADOPT, b.toByteArray());
+            return s.process();
+        } catch (IOException e) {
+            LOG.warn("the spare keeper (pid {}) did not take session {}: {}", s.process().pid(), sessionId, e.getMessage());
+            s.process().destroy();
+            return null;
+        }
+    }
+
+    /** Stops the spare keeper (an idle JVM): the supervisor is shutting down. */
+    public void close() {
+        closed = true;
+        CompletableFuture<Spare> f = spare.getAndSet(null);
+        if (f != null) {
+            f.thenAccept(s -> {
+                if (s != null) {
+                    s.process().destroy();
+                }
+            });
+        }
+    }
+
+    private Process startKeeper(String argument, Path log) throws IOException {
+            KeeperFiles.of(mode.home(), "x").ensureDirectory();
+            if (!Files.exists(log)) {
+                try {
+                    Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another keeper's start made it
+                }
             }
             List<String> command = new ArrayList<>(mode.command());
             command.add(mode.home().toString());
-            command.add(session.id());
+            command.add(argument);
             ProcessBuilder pb = new ProcessBuilder(command);
             if (!pb.environment().containsKey("MALLOC_ARENA_MAX")) {
                 // glibc gives each thread that mallocs an arena of its own; a keeper has a few threads and little to allocate.
                 pb.environment().put("MALLOC_ARENA_MAX", "1");
                 pb.environment().put(dev.agentharness.supervisor.keeper.KeeperMain.KEEPER_ONLY_ENV, "MALLOC_ARENA_MAX");
             }
-            process = pb
+            return pb
                     .directory(mode.home().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true)
                     .start();
-        } catch (IOException e) {
-            return new Launched(null, -1, "could not start its keeper: " + e.getMessage());
-        }
+    }
+
+    private Launched connect(LiveSession session, KeeperFiles files, Process process) {
         KeeperClient client = null;
         long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
         while (client == null) {
