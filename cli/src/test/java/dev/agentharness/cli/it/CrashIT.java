@@ -19,7 +19,7 @@ class CrashIT extends HarnessIT {
 
     @Test
     void agentsOutliveAKilledDaemonAndTheNextOneReattaches() throws Exception {
-        harness.run("start", "--name", "writer", "--", "sh", "-c", WRITER).ok();
+        harness.run("start", "-i", "--name", "writer", "--", "sh", "-c", WRITER).ok();
         HarnessProcesses.awaitTrue("output", FUNCTIONAL, () -> harness.tailAll("writer").startsWith("line-0\n"));
         long agent = harness.session("writer").path("pid").asLong();
         long daemon = harness.daemonPid().orElseThrow();
@@ -109,7 +109,7 @@ class CrashIT extends HarnessIT {
 
     @Test
     void shutdownKeepingAgentsThenAnotherDaemonReattaches() {
-        harness.run("start", "--name", "upgrade", "--", "sh", "-c", "echo before; read x; echo after-$x").ok();
+        harness.run("start", "-i", "--name", "upgrade", "--", "sh", "-c", "echo before; read x; echo after-$x").ok();
         HarnessProcesses.awaitTrue("output", FUNCTIONAL, () -> harness.tailAll("upgrade").equals("before\n"));
         long agent = harness.session("upgrade").path("pid").asLong();
         harness.run("shutdown", "--keep-agents").ok();

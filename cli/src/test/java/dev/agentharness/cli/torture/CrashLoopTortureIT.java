@@ -85,7 +85,7 @@ class CrashLoopTortureIT {
     private void loop() {
         tally.put("iterations", Torture.ITERATIONS).put("sessionsCrashed", 0).put("sessionsNotExact", 0);
         Torture.startDaemon(harness);
-        harness.run("start", "--slot", "3", "--name", "echo", "--env", token, "--", "sh", "-c",
+        harness.run("start", "-i", "--slot", "3", "--name", "echo", "--env", token, "--", "sh", "-c",
                 "while read line; do echo \"echo:$line\"; done; exit 0").ok();
         echo = "echo";
         for (int round = 0; round < Torture.ITERATIONS; round++) {

@@ -225,6 +225,17 @@ final class WalCheckpointer implements AutoCloseable {
                 }
                 long inWal = frames[0];
                 long copied = frames[1];
+                if (inWal < 0 && stillWal()) {
+                    // Another connection (a keeper committing in its own process) holds the checkpoint
+                    // lock right now: SQLite answers -1 then too. Not the end of WAL mode: try again later.
+                    dirty = true;
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, RETRY_AFTER_FAILURE.toNanos());
+                    } catch (InterruptedException e) {
+                        closed = true;
+                    }
+                    continue;
+                }
                 if (inWal < 0) {
                     // Not in WAL mode (SQLite could not switch, see SqliteDatabase.open): nothing to do, ever.
                     log.warn("{}: not in WAL mode; background checkpoints stop", file);
@@ -250,6 +261,15 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     /** One PASSIVE checkpoint: {frames in the WAL, frames copied}. */
+    /** Whether the database is (still) in WAL mode; false also when that cannot be read. */
+    private boolean stillWal() {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+            return rs.next() && "wal".equalsIgnoreCase(rs.getString(1));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     private long[] pass() throws SQLException {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
             if (!rs.next()) {

@@ -135,19 +135,19 @@ public final class KeeperMain {
                 warmUp(agentEnvironment(System.getenv()));
                 id = awaitAdoption(home);
             }
-            if (id == null) {
-                System.exit(0);
-                return;
-            }
-            Session row = stores.sessions().get(id).orElse(null);
+            // A spare told to go (an empty id: its daemon shuts down) closes the database on the way out,
+            // so that the last connection's close removes the WAL as it would without keepers.
+            Session row = id == null || id.isEmpty() ? null : stores.sessions().get(id).orElse(null);
             if (row == null) {
-                System.err.println("harness-keeper: no session " + id);
-                System.exit(1);
-                return;
+                if (id != null && !id.isEmpty()) {
+                    System.err.println("harness-keeper: no session " + id);
+                }
+                code = id == null || id.isEmpty() ? 0 : 1;
+            } else {
+                Map<String, String> env = agentEnvironment(System.getenv());
+                code = new Keeper(KeeperFiles.of(home, id), row, env, r -> Spawners.forRequest(r, env), stores.outputs(),
+                        config(), clock).run();
             }
-            Map<String, String> env = agentEnvironment(System.getenv());
-            code = new Keeper(KeeperFiles.of(home, id), row, env, r -> Spawners.forRequest(r, env), stores.outputs(),
-                    config(), clock).run();
         }
         System.exit(code);
     }

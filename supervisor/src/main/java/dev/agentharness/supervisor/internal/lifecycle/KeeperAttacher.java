@@ -193,16 +193,42 @@ public final class KeeperAttacher {
         }
     }
 
-    /** Stops the spare keeper (an idle JVM): the supervisor is shutting down. */
+    /**
+     * Sends the spare keeper away (an empty adoption: it closes the database and exits) and waits
+     * for it, so that a shut-down harness leaves the database as it did before keepers: closed by
+     * everyone, its WAL gone. The supervisor is shutting down.
+     */
     public void close() {
         closed = true;
         CompletableFuture<Spare> f = spare.getAndSet(null);
-        if (f != null) {
-            f.thenAccept(s -> {
-                if (s != null) {
-                    s.process().destroy();
-                }
-            });
+        if (f == null) {
+            return;
+        }
+        Spare s;
+        try {
+            s = f.get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return;
+        }
+        if (s == null) {
+            return;
+        }
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(s.socket()));
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            new java.io.DataOutputStream(b).writeUTF("");
+            dev.agentharness.supervisor.internal.keeper.KeeperProtocol.write(
+                    new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(ch)),
+                    dev.agentharness.supervisor.internal.keeper.KeeperProtocol.ADOPT, b.toByteArray());
+        } catch (IOException e) {
+            s.process().destroy();
+        }
+        try {
+            if (!s.process().waitFor(5, TimeUnit.SECONDS)) {
+                s.process().destroy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
