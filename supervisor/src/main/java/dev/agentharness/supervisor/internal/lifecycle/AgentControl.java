@@ -12,6 +12,11 @@ public interface AgentControl {
 
     void closeStdin();
 
+    /** Whether input given before has not all been taken by the agent yet (a send waits for that). */
+    default boolean hasPendingWrites() {
+        return false;
+    }
+
     /** @throws UnsupportedOperationException when the agent has no terminal */
     void resize(TerminalSize size);
 }

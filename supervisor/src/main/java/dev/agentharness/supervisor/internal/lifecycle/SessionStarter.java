@@ -201,6 +201,11 @@ public final class SessionStarter {
             }
 
             @Override
+            public boolean hasPendingWrites() {
+                return process.hasPendingWrites();
+            }
+
+            @Override
             public void resize(dev.agentharness.core.TerminalSize size) {
                 throw new UnsupportedOperationException("it runs on pipes, not a terminal");
             }
