@@ -88,7 +88,9 @@ public final class KeeperCommand {
             return false;
         }
         try (var files = Files.list(dir)) {
-            return files.anyMatch(p -> p.toString().endsWith(".exit") || (p.toString().endsWith(".sock") && answers(p)));
+            // A spare keeper (spare-PID.sock) has no session: it goes away with its daemon.
+            return files.filter(p -> !p.getFileName().toString().startsWith("spare-"))
+                    .anyMatch(p -> p.toString().endsWith(".exit") || (p.toString().endsWith(".sock") && answers(p)));
         } catch (java.io.IOException e) {
             return false;
         }
