@@ -51,6 +51,8 @@ public final class CdsTraining {
      */
     static int train(Path home, OutputStream out, PrintStream err) throws IOException {
         String dir = home.toString();
+        // ps never creates a home; the store it reads is made here, as a first start would.
+        dev.agentharness.store.SqliteStores.open(dev.agentharness.store.HarnessHome.at(home), java.time.Clock.systemUTC()).close();
         int ps = run(out, err, "--home", dir, "ps", "--all");
         if (ps != 0) {
             return ps;

@@ -16,6 +16,11 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     public static final int NO_FREE_SLOT = 3;
     public static final int NO_SUCH_SESSION = 4;
+    /**
+     * A {@code timed_out} session ({@code run}, {@code wait}) and a {@code wait --timeout} that ran
+     * out, as timeout(1) exits: never the 143 of the SIGTERM that ended the agent.
+     */
+    public static final int TIMED_OUT = 124;
     /** {@code harness run} when the agent could not be spawned at all, as a shell does. */
     public static final int SPAWN_FAILED = 127;
     /** {@code harness run} detached by Ctrl-C; the agent keeps running. */

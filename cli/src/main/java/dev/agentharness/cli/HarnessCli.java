@@ -18,6 +18,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class HarnessCli {
     /** Commands whose agent command line follows the first positional argument untouched. */
     private static final List<String> AGENT_COMMANDS = List.of("start", "run");
+    /** Commands that need the model of every other command: help and the completion script. */
+    private static final List<String> WHOLE_MODEL = List.of("completion");
 
     private final CliEnvironment env;
 
@@ -39,7 +41,10 @@ public final class HarnessCli {
     private int run(String[] args, String chosen, CommandContext ctx, GlobalOptions global) {
         ContextFactory factory = new ContextFactory(ctx);
         CommandLine cl = new CommandLine(new HarnessCommand(ctx), factory);
-        boolean all = chosen == null && !versionOnly(args);
+        boolean all = (chosen == null && !versionOnly(args)) || (chosen != null && WHOLE_MODEL.contains(chosen));
+        if (all) {
+            cl.addSubcommand("help", new CommandLine(new CommandLine.HelpCommand(), factory));
+        }
         for (var e : HarnessCommand.COMMANDS.entrySet()) {
             if (all || e.getKey().equals(chosen)) {
                 CommandLine sub = new CommandLine(e.getValue(), factory);
@@ -87,7 +92,8 @@ public final class HarnessCli {
             } else if (arg.equals("--")) {
                 return null;
             } else if (!arg.startsWith("-")) {
-                return HarnessCommand.COMMANDS.containsKey(arg) ? arg : null;
+                String name = HarnessCommand.ALIASES.getOrDefault(arg, arg);
+                return HarnessCommand.COMMANDS.containsKey(name) ? name : null;
             }
         }
         return null;
@@ -140,12 +146,27 @@ public final class HarnessCli {
     private static int usageError(ParameterException ex, PrintWriter err) {
         CommandLine cmd = ex.getCommandLine();
         String message = ex.getMessage();
-        if (ex instanceof UnmatchedArgumentException unmatched && cmd.getParent() == null
-                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
-            message = "unknown command '" + unmatched.getUnmatched().get(0) + "'";
+        String hint = "";
+        if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            if (cmd.getParent() == null && !first.startsWith("-")) {
+                message = "unknown command '" + first + "'";
+            } else if (first.startsWith("-")) {
+                message = "unknown option '" + first + "'";
+            }
+            hint = didYouMean(unmatched.getSuggestions());
         }
-        err.println("harness: " + Errors.oneLine(message) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        err.println("harness: " + Errors.oneLine(message) + hint + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
         return ExitCodes.USAGE;
+    }
+
+    /** "; did you mean 'stats'?" from picocli's suggestions (up to three), or nothing. */
+    static String didYouMean(List<String> suggestions) {
+        List<String> shown = suggestions.stream().filter(x -> !x.isBlank()).distinct().limit(3).toList();
+        if (shown.isEmpty()) {
+            return "";
+        }
+        return "; did you mean " + String.join(" or ", shown.stream().map(x -> "'" + x + "'").toList()) + "?";
     }
 
     /** Builds commands with the {@link CommandContext} they take, and anything else the default way. */

@@ -19,4 +19,9 @@ public final class StoreOpener {
     public SqliteStores open(HarnessHome home) {
         return SqliteStores.open(home, clock);
     }
+
+    /** For commands that only read: never creates a home, and reads a read-only one without writing. */
+    public SqliteStores openToRead(HarnessHome home) {
+        return SqliteStores.openToRead(home, clock);
+    }
 }

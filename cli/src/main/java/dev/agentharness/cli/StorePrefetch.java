@@ -17,7 +17,8 @@ import java.util.concurrent.FutureTask;
  * error is still reported as one.
  */
 public final class StorePrefetch implements AutoCloseable {
-    private static final Set<String> READERS = Set.of("ps", "show", "tail", "wait", "runs", "stats", "projects");
+    /** Commands that only read; they take the stores opened with {@link StoreOpener#openToRead}. */
+    static final Set<String> READERS = Set.of("ps", "show", "tail", "wait", "runs", "stats", "projects", "queue");
 
     private final HarnessHome home;
     private final FutureTask<SqliteStores> opening;
@@ -25,7 +26,7 @@ public final class StorePrefetch implements AutoCloseable {
 
     private StorePrefetch(HarnessHome home, StoreOpener opener) {
         this.home = home;
-        this.opening = new FutureTask<>(() -> opener.open(home));
+        this.opening = new FutureTask<>(() -> opener.openToRead(home));
         Thread t = new Thread(opening, "harness-store-prefetch");
         t.setDaemon(true);
         t.start();

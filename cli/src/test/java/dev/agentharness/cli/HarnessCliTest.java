@@ -179,4 +179,129 @@ class HarnessCliTest {
         assertNull(HarnessCli.commandName(new String[] {"--help"}));
         assertNull(HarnessCli.commandName(new String[] {"nope"}));
     }
+
+    // ---------------------------------------------------------------- issue 12: what a new user tripped over
+
+    @Test
+    void maxRuntimeZeroIsAUsageError() {
+        assertUsageError(run("start", "--max-runtime", "0s", "--", "sleep", "3"), "--max-runtime must be longer than 0");
+        assertUsageError(run("run", "--max-runtime", "0ms", "--", "sleep", "3"), "--max-runtime must be longer than 0");
+    }
+
+    @Test
+    void envNameWithASpaceIsAUsageError() {
+        assertUsageError(run("start", "--env", "A B=c", "--", "true"), "invalid --env 'A B=c'");
+        assertUsageError(run("start", "--env", "1A=c", "--", "true"), "invalid --env '1A=c'");
+    }
+
+    @Test
+    void envWithoutANameIsOneCleanLine() {
+        Outcome o = run("start", "--env", "=v", "--", "true");
+        assertUsageError(o, "invalid --env '=v'");
+        assertFalse(o.err().contains("option option"), o.err());
+    }
+
+    @Test
+    void nameThatLooksLikeAnIdIsRefused() {
+        assertUsageError(run("start", "--name", "01M94A201DF0", "--", "true"), "looks like a session id");
+        assertUsageError(run("run", "--name", "01m94a", "--", "true"), "looks like a session id");
+    }
+
+    @Test
+    void mistypedCommandSuggestsTheNearestOnes() {
+        assertUsageError(run("stauts"), "did you mean 'stats'");
+    }
+
+    @Test
+    void mistypedOptionSuggestsTheNearestOne() {
+        assertUsageError(run("ps", "--al"), "unknown option '--al'; did you mean '--all'?");
+    }
+
+    @Test
+    void helpCommandPrintsTheCommandsUsage() {
+        Outcome o = run("help", "tail");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().startsWith("Usage: harness tail"), o.out());
+    }
+
+    @Test
+    void completionBashPrintsAPicocliScript() {
+        Outcome bash = run("completion", "bash");
+        assertEquals(0, bash.code(), bash.err());
+        assertTrue(bash.out().contains("complete -F"), "a bash completion script");
+        assertTrue(bash.out().contains("import-legacy") && bash.out().contains("--max-runtime"),
+                "it knows every command and their options");
+        Outcome zsh = run("completion", "zsh");
+        assertEquals(0, zsh.code(), zsh.err());
+        assertTrue(zsh.out().contains("bashcompinit"), "zsh loads it through bashcompinit");
+        assertUsageError(run("completion", "fish"), "unknown shell 'fish'");
+    }
+
+    @Test
+    void logsIsAnAliasForTail() {
+        Outcome o = run("logs", "--help");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().startsWith("Usage: harness logs") || o.out().startsWith("Usage: harness tail"), o.out());
+        assertEquals("ps", HarnessCli.commandName(new String[] {"ps"}));
+        assertEquals("tail", HarnessCli.commandName(new String[] {"logs", "x"}));
+    }
+
+    @Test
+    void readOnlyCommandNeverCreatesAHome() {
+        Path typo = home.resolve("harnes-typo");
+        for (String[] args : List.of(new String[] {"ps"}, new String[] {"ps", "--all"}, new String[] {"show", "x"},
+                new String[] {"tail", "x"}, new String[] {"wait", "x"}, new String[] {"runs"}, new String[] {"stats"},
+                new String[] {"stop", "x"})) {
+            String[] withHome = new String[args.length + 2];
+            withHome[0] = "--home";
+            withHome[1] = typo.toString();
+            System.arraycopy(args, 0, withHome, 2, args.length);
+            Outcome o = run(withHome);
+            assertEquals(ExitCodes.ERROR, o.code(), String.join(" ", args) + ": " + o.err());
+            assertEquals(List.of("harness: no harness home at " + typo + " (nothing has run with it; check --home or HARNESS_HOME)"),
+                    o.errLines(), String.join(" ", args));
+            assertFalse(java.nio.file.Files.exists(typo), String.join(" ", args) + " created the home");
+        }
+    }
+
+    @Test
+    void statsWithNoFinishedSessionShowsNa() {
+        Outcome o = run("stats");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("success rate:      n/a"), o.out());
+        assertFalse(o.out().contains("0.0%"), o.out());
+        Outcome json = run("stats", "--json");
+        assertTrue(json.out().contains("\"successRate\" : null"), json.out());
+    }
+
+    @Test
+    void psNoTruncShowsFullIdsNamesAndCommands() throws Exception {
+        String longName = "a-session-name-that-is-longer-than-the-column";
+        String longArg = "x".repeat(80);
+        String id;
+        try (var stores = dev.agentharness.store.SqliteStores.open(dev.agentharness.store.HarnessHome.at(home), Clock.systemUTC())) {
+            var spec = dev.agentharness.core.SessionSpec.builder(List.of("echo", longArg), home.toString()).name(longName).build();
+            id = stores.sessions().claimSlot(spec).id();
+        }
+        Outcome cut = run("ps");
+        assertFalse(cut.out().contains(longArg), cut.out());
+        assertFalse(cut.out().contains(id), cut.out());
+        Outcome full = run("ps", "--no-trunc");
+        assertEquals(0, full.code(), full.err());
+        assertTrue(full.out().contains(id), full.out());
+        assertTrue(full.out().contains(longName), full.out());
+        assertTrue(full.out().contains("echo " + longArg), full.out());
+    }
+
+    @Test
+    void legacyIdStaysFindableAfterImport() throws Exception {
+        Path file = home.resolve("sessions.json");
+        java.nio.file.Files.writeString(file, "[{\"id\": \"sess-001\", \"status\": \"completed\", \"cwd\": \"/proj\","
+                + " \"command\": \"make test\", \"exit_code\": 0}]");
+        assertEquals(0, run("import-legacy", file.toString()).code());
+        Outcome shown = run("show", "sess-001");
+        assertEquals(0, shown.code(), shown.err());
+        assertTrue(shown.out().contains("make test"), shown.out());
+        assertEquals(0, run("wait", "-q", "sess-001").code(), "every SESSION argument accepts it");
+    }
 }

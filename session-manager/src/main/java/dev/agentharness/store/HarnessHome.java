@@ -72,14 +72,32 @@ public final class HarnessHome {
         return dir.resolve("daemon.lock");
     }
 
-    /** Where a daemon started in the background writes its log. */
     /** {@code config}: the user's settings, {@code key = value} lines (see {@link HomeConfig}). */
     public Path config() {
         return dir.resolve("config");
     }
 
+    /** Where a daemon started in the background writes its log. */
     public Path daemonLog() {
         return dir.resolve("daemon.log");
+    }
+
+    /**
+     * For commands that only read: a home that does not exist is an error, not something to create.
+     *
+     * @throws NoHomeException "no harness home at /path"
+     */
+    public HarnessHome requireExisting() {
+        if (!Files.isDirectory(dir)) {
+            throw new NoHomeException("no harness home at " + dir + " (nothing has run with it; check --home or "
+                    + ENV_VAR + ")");
+        }
+        return this;
+    }
+
+    /** Whether files can be created in the home: false on a read-only file system. */
+    public boolean isWritable() {
+        return Files.isWritable(dir);
     }
 
     /**
@@ -112,6 +130,10 @@ public final class HarnessHome {
                 Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
             }
             identity = HomePath.identity(dir);
+            if (!Files.isWritable(dir)) {
+                throw new HarnessException("harness home " + dir + " is not writable (a read-only file system?); "
+                        + "ps, show, tail, wait, runs and stats can still read it");
+            }
             return this;
         } catch (IOException e) {
             throw new HarnessException("cannot use harness home " + dir + ": " + describe(e), e);

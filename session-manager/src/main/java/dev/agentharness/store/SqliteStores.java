@@ -70,6 +70,21 @@ public final class SqliteStores implements AutoCloseable {
         return open(home.database(), clock, new UlidGenerator(clock), DEFAULT_SLOT_COUNT);
     }
 
+    /**
+     * Opens an existing home's database for reading, as commands that only read do: a missing home
+     * is reported, never created (a mistyped {@code HARNESS_HOME} would otherwise turn into an empty
+     * home that shows no sessions), and a home that cannot be written (a read-only file system) is
+     * read without writing anything. Otherwise as {@link #open(HarnessHome, Clock)}.
+     */
+    public static SqliteStores openToRead(HarnessHome home, Clock clock) {
+        home.requireExisting();
+        if (home.isWritable()) {
+            return open(home, clock);
+        }
+        SqliteDatabase db = SqliteDatabase.openReadOnly(home.database(), SqliteDatabase.DEFAULT_BUSY_TIMEOUT);
+        return new SqliteStores(db, clock, new UlidGenerator(clock), DEFAULT_SLOT_COUNT);
+    }
+
     /** Opens (creating and migrating as needed) the database at {@code file}. */
     public static SqliteStores open(Path file, Clock clock, IdGenerator ids, int slotCount) {
         return open(file, clock, ids, slotCount, SqliteDatabase.DEFAULT_BUSY_TIMEOUT);

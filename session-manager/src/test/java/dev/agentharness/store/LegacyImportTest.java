@@ -142,10 +142,10 @@ class LegacyImportTest {
         assertEquals(2, report.imported().size());
         assertEquals(List.of(
                 "entry 1: not an object",
-                "entry 2 (no-tree): no worktreePath",
+                "entry 2 (no-tree): no worktreePath (or cwd, working_dir)",
                 "entry 3 (bad-state): unknown state 'dancing'",
                 "entry 4 (bad-time): startedAt is not a timestamp ('yesterday')",
-                "entry 5 (s3): no working_dir",
+                "entry 5 (s3): no working_dir (or cwd, worktreePath)",
                 "entry 6 (s4): pid is not an integer",
                 "entry 7: has neither a state (seed 000) nor a status (seed 003)",
                 "entry 9 (good): same id as entry 0"), report.skipped());
@@ -187,5 +187,43 @@ class LegacyImportTest {
         Session imported = report.imported().stream().map(id -> stores.sessions().get(id).orElseThrow())
                 .filter(x -> "builder".equals(((Map<?, ?>) x.metadata().get("legacy")).get("agentName"))).findFirst().orElseThrow();
         assertNull(imported.name());
+    }
+
+    @Test
+    void legacyFieldAliasesAreAccepted() throws Exception {
+        Path file = dir.resolve("aliases.json");
+        java.nio.file.Files.writeString(file, """
+                [
+                  {"id": "sess-001", "status": "completed", "cwd": "/proj/a", "command": "claude -p 'fix it'",
+                   "name": "fixer", "exit_code": 0},
+                  {"id": "sess-002", "status": "failed", "working_dir": "/proj/b", "current_command": "aider --yes",
+                   "agentName": "helper", "exitCode": 3},
+                  {"id": "sess-003", "state": "completed", "cwd": "/proj/c", "command": ["codex", "exec", "x y"],
+                   "name": "argv", "exit_code": 0},
+                  {"agentName": "old-style", "state": "completed", "worktreePath": "/proj/d"}
+                ]
+                """);
+        LegacyImportReport report = stores.importLegacy(file);
+        assertEquals(List.of(), report.skipped());
+        assertEquals(4, report.imported().size());
+
+        Session a = stores.sessions().getByLegacyId("sess-001").orElseThrow();
+        assertEquals("/proj/a", a.cwd());
+        assertEquals(List.of("/bin/sh", "-c", "claude -p 'fix it'"), a.command());
+        assertEquals("fixer", a.name());
+        assertEquals(0, a.exitCode());
+
+        Session b = stores.sessions().getByLegacyId("sess-002").orElseThrow();
+        assertEquals("/proj/b", b.cwd());
+        assertEquals(List.of("/bin/sh", "-c", "aider --yes"), b.command());
+        assertEquals("helper", b.name());
+        assertEquals(3, b.exitCode());
+
+        Session c = stores.sessions().getByLegacyId("sess-003").orElseThrow();
+        assertEquals(List.of("codex", "exec", "x y"), c.command(), "an argv array stays an argv");
+        assertEquals("argv", c.name());
+        assertEquals(0, c.exitCode());
+
+        assertEquals("/proj/d", stores.sessions().getByLegacyId("old-style").orElseThrow().cwd());
     }
 }

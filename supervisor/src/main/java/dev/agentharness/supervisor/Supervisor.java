@@ -79,6 +79,12 @@ public interface Supervisor extends AutoCloseable {
      */
     Session resumeConversation(String sessionId, String prompt);
 
+    /**
+     * As {@link #restart(String)}, with {@code env} applied over the stored environment: the
+     * environment of whoever asks for the restart, as {@code harness restart} sends it.
+     */
+    Session restart(String sessionId, java.util.Map<String, String> env);
+
     /** Completes with the session once it reaches a terminal status. */
     CompletableFuture<Session> whenEnded(String sessionId);
 

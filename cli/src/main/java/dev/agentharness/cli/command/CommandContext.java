@@ -48,11 +48,19 @@ public final class CommandContext {
         return HarnessHome.resolve(global.home(), env.env());
     }
 
-    /** The home's stores, opened now or taken from the prefetch; the caller closes them. */
+    /** The home's stores, created if need be; the caller closes them. */
     public SqliteStores openStores() {
+        return opener.open(home());
+    }
+
+    /**
+     * The home's stores for a command that only reads, opened now or taken from the prefetch: a
+     * missing home is an error (never created), a read-only one is read. The caller closes them.
+     */
+    public SqliteStores openStoresToRead() {
         HarnessHome home = home();
         SqliteStores prefetched = prefetch == null ? null : prefetch.take(home);
-        return prefetched != null ? prefetched : opener.open(home);
+        return prefetched != null ? prefetched : opener.openToRead(home);
     }
 
     /** Prints {@code value} as indented JSON and a newline on standard output. */

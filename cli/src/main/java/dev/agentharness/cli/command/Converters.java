@@ -108,4 +108,15 @@ final class Converters {
             throw new TypeConversionException("invalid number '" + value + "' (expected 0 or more)");
         }
     }
+
+    static final class ShellConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String shell = value.trim();
+            if (shell.equals("bash") || shell.equals("zsh")) {
+                return shell;
+            }
+            throw new TypeConversionException("unknown shell '" + value + "' (expected bash or zsh)");
+        }
+    }
 }

@@ -1,6 +1,9 @@
 package dev.agentharness.cli.command;
 
+import dev.agentharness.cli.UsageException;
 import dev.agentharness.cli.daemon.Daemon;
+import dev.agentharness.cli.daemon.Retention;
+import dev.agentharness.store.HarnessHome;
 import dev.agentharness.supervisor.SupervisorConfig;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -26,13 +29,23 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "On SIGTERM (and INT, HUP) leave the agents running under their keepers for the next daemon to reattach, as `harness shutdown --keep-agents` does (default: stop them gracefully).")
     boolean keepAgentsOnTerm;
 
+    @Option(names = "--retention", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "Purge finished sessions that ended longer ago than this (e.g. 30d), at start and then every hour. "
+                    + "Default: 'retention' in the home's config file, else keep everything.")
+    Duration retention;
+
     public DaemonCommand(CommandContext ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() throws Exception {
-        return new Daemon(ctx.home(), config(), ctx.env().clock(), keepAgentsOnTerm).run();
+        if (retention != null && (retention.isZero() || retention.isNegative())) {
+            throw new UsageException("--retention must be longer than 0");
+        }
+        HarnessHome home = ctx.home();
+        Duration keep = retention != null ? retention : Retention.configured(home).orElse(null);
+        return new Daemon(home, config(), ctx.env().clock(), keepAgentsOnTerm, keep).run();
     }
 
     private SupervisorConfig config() {

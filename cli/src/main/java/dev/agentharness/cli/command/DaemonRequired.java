@@ -21,7 +21,7 @@ final class DaemonRequired {
             return client.get();
         }
         String label;
-        try (SqliteStores stores = ctx.openStores()) {
+        try (SqliteStores stores = ctx.openStoresToRead()) {
             label = new SessionResolver(stores.sessions()).resolve(reference).label();
         }
         throw new DaemonUnavailableException("no daemon is running on " + ctx.home() + ", so session " + label

@@ -20,13 +20,16 @@ import picocli.CommandLine.Spec;
                 "1:error",
                 "2:usage (bad option, value or command)",
                 "3:no free slot",
-                "4:no such session (or an ambiguous id prefix)"})
+                "4:no such session (or an ambiguous id prefix)",
+                "124:run, wait: the session timed out (--max-runtime), or wait --timeout ran out"})
 public final class HarnessCommand implements Callable<Integer> {
     /**
      * Every command, in the order help lists them. Only the one being run is given to picocli
      * (see {@code HarnessCli}): building the model of all of them costs more than the JVM's start.
      */
     public static final Map<String, Class<?>> COMMANDS = commands();
+    /** Other names of commands (declared on the command too, for picocli): {@code logs} as pm2 and docker say. */
+    public static final Map<String, String> ALIASES = Map.of("logs", "tail");
 
     private final CommandContext ctx;
 
@@ -65,6 +68,7 @@ public final class HarnessCommand implements Callable<Integer> {
         m.put("resume", ResumeCommand.class);
         m.put("restart", RestartCommand.class);
         m.put("runs", RunsCommand.class);
+        m.put("queue", QueueCommand.class);
         m.put("stats", StatsCommand.class);
         m.put("projects", ProjectsCommand.class);
         m.put("notify", NotifyCommand.class);
@@ -73,6 +77,7 @@ public final class HarnessCommand implements Callable<Integer> {
         m.put("recover", RecoverCommand.class);
         m.put("daemon", DaemonCommand.class);
         m.put("shutdown", ShutdownCommand.class);
+        m.put("completion", CompletionCommand.class);
         return Collections.unmodifiableMap(m);
     }
 

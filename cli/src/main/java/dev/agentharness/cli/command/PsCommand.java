@@ -9,7 +9,10 @@ import dev.agentharness.core.SessionQuery;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.store.SqliteStores;
 import java.io.PrintWriter;
+import dev.agentharness.cli.UsageException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +29,7 @@ import picocli.CommandLine.Option;
 public final class PsCommand implements Callable<Integer> {
     /** ULIDs share their first ten characters (the millisecond) only when made in the same millisecond. */
     static final int SHORT_ID = 12;
+    static final String CLEAR_SCREEN = "\033[H\033[2J";
 
     private final CommandContext ctx;
 
@@ -45,6 +49,14 @@ public final class PsCommand implements Callable<Integer> {
             description = "Only sessions of this project (DIR or the git work tree that holds it).")
     String project;
 
+    @Option(names = "--no-trunc", description = "Show full ids, names and commands instead of cutting them to fit.")
+    boolean noTrunc;
+
+    @Option(names = "--watch", paramLabel = "DUR", arity = "0..1", fallbackValue = "2s",
+            converter = Converters.DurationConverter.class,
+            description = "Refresh the list in place every DUR (default 2s), like watch(1), until Ctrl-C.")
+    Duration watch;
+
     @Mixin
     JsonOption json;
 
@@ -54,11 +66,36 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (watch != null && (watch.isZero() || watch.isNegative())) {
+            throw new UsageException("--watch must be longer than 0");
+        }
+        if (watch != null && json.enabled()) {
+            throw new UsageException("use either --watch or --json, not both");
+        }
+        try (SqliteStores stores = ctx.openStoresToRead()) {
+            if (watch == null) {
+                return print(stores);
+            }
+            PrintWriter out = ctx.env().out();
+            while (true) {
+                // Home the cursor and clear the screen, as watch(1) does, then draw the list again.
+                out.print(CLEAR_SCREEN);
+                out.println("Every " + dev.agentharness.core.DurationFormat.format(watch) + ": harness ps"
+                        + (all ? " --all" : "") + "    " + ctx.env().clock().instant().truncatedTo(ChronoUnit.SECONDS));
+                out.println();
+                print(stores);
+                ctx.env().flush();
+                Thread.sleep(watch.toMillis());
+            }
+        }
+    }
+
+    private int print(SqliteStores stores) throws Exception {
         Instant now = ctx.env().clock().instant();
         List<Session> sessions;
         int queued;
         String dir = project == null ? null : ProjectOption.resolve(project, ctx.env().cwd());
-        try (SqliteStores stores = ctx.openStores()) {
+        {
             if (!statuses.isEmpty()) {
                 sessions = stores.sessions().list(SessionQuery.byStatus(EnumSet.copyOf(statuses)).withLimit(limit).withProject(dir));
             } else if (all) {
@@ -81,7 +118,7 @@ public final class PsCommand implements Callable<Integer> {
         }
         TableFormatter table = new TableFormatter()
                 .column("ID", Align.LEFT)
-                .column("NAME", Align.LEFT, 24)
+                .column("NAME", Align.LEFT, noTrunc ? Integer.MAX_VALUE : 24)
                 .column("SLOT", Align.RIGHT)
                 .column("STATUS", Align.LEFT)
                 .column("PID", Align.RIGHT)
@@ -91,8 +128,8 @@ public final class PsCommand implements Callable<Integer> {
                 .column("BYTES", Align.RIGHT)
                 .column("AGENT", Align.LEFT)
                 .column("COST", Align.RIGHT)
-                .column("COMMAND", Align.LEFT, 48);
-        int idLength = shortIdLength(sessions);
+                .column("COMMAND", Align.LEFT, noTrunc ? Integer.MAX_VALUE : 48);
+        int idLength = noTrunc ? Integer.MAX_VALUE : shortIdLength(sessions);
         for (Session s : sessions) {
             table.row(s.id().substring(0, Math.min(idLength, s.id().length())), s.name(), s.slot(), status(s),
                     s.isActive() ? s.pid() : null, s.exitCode(), Human.age(s.createdAt(), now),

@@ -24,7 +24,11 @@ public final class RestartCommand implements Callable<Integer> {
     public Integer call() {
         SessionStarter.Started s;
         try (ControlClient client = ctx.daemonOrLaunch()) {
-            s = SessionStarter.Started.of(client.call(client.request(ControlProtocol.OP_RESTART).put("session", session)));
+            var request = client.request(ControlProtocol.OP_RESTART).put("session", session);
+            // The caller's environment over the stored one, as start does: a key exported since reaches the agent.
+            var env = request.putObject("env");
+            ctx.env().env().forEach(env::put);
+            s = SessionStarter.Started.of(client.call(request));
         }
         ctx.env().out().println(s.id());
         if (s.failedToSpawn()) {

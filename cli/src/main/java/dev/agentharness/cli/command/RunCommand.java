@@ -10,7 +10,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import dev.agentharness.cli.daemon.Signals;
 import dev.agentharness.cli.tail.ChunkSink;
+import dev.agentharness.cli.daemon.DaemonPid;
 import dev.agentharness.cli.tail.OutputFollower;
+import dev.agentharness.cli.tail.RestartChain;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.core.StreamType;
@@ -31,6 +33,9 @@ import picocli.CommandLine.Option;
                 "Ctrl-C detaches (exit 130) and leaves the agent running.",
                 "-i forwards standard input to the agent (its end as EOF); -t runs it on a terminal and attaches, like docker run -it."})
 public final class RunCommand implements Callable<Integer> {
+    /** A {@code timed_out} session, as timeout(1) exits. */
+    static final int TIMED_OUT = ExitCodes.TIMED_OUT;
+
     private final CommandContext ctx;
 
     @Mixin
@@ -45,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var spec = options.toSpec(ctx.env().cwd(), dir -> {
+        var spec = options.toSpec(ctx.env().cwd(), ctx.env().env(), dir -> {
             try (var stores = ctx.openStores()) {
                 return stores.projects().get(dir);
             }
@@ -57,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
         Signals.on("INT", () -> detach(label.get()));
         SessionStarter.Started s;
         try (ControlClient client = ctx.daemonOrLaunch()) {
-            s = SessionStarter.start(client, spec, options.waitForSlot());
+            s = SessionStarter.start(client, spec, options.waitForSlot(), ctx.env().err());
         }
         label.set(s.label());
         if (s.failedToSpawn()) {
@@ -75,9 +80,27 @@ public final class RunCommand implements Callable<Integer> {
         ChunkSink sink = ChunkSink.split(out, ctx.env().err());
         Session ended;
         try (SqliteStores stores = ctx.openStores()) {
-            ended = new OutputFollower(stores.outputs(), stores.sessions())
-                    .follow(s.id(), 0, EnumSet.allOf(StreamType.class), sink);
+            OutputFollower follower = new OutputFollower(stores.outputs(), stores.sessions());
+            RestartChain chain = new RestartChain(stores.sessions());
+            ended = follower.follow(s.id(), 0, EnumSet.allOf(StreamType.class), sink);
             sink.flush();
+            // Like pm2 logs: through every automatic restart, to the last one, whose exit code is ours.
+            while (RestartChain.willRestart(ended)) {
+                ctx.env().err().println("harness: " + EndMessage.of(ended) + "; " + RestartChain.announcement(ended));
+                var next = chain.successor(ended, RestartChain.SUCCESSOR_TIMEOUT,
+                        () -> DaemonPid.readAlive(ctx.home()).isPresent());
+                if (next.isEmpty()) {
+                    ctx.env().err().println("harness: no restart of " + ended.label() + " appeared (the daemon stopped?)");
+                    break;
+                }
+                label.set(next.get().label());
+                if (!quiet) {
+                    ctx.env().err().println("harness: session " + next.get().label() + " (" + next.get().id()
+                            + ") restarts " + ended.label());
+                }
+                ended = follower.follow(next.get().id(), 0, EnumSet.allOf(StreamType.class), sink);
+                sink.flush();
+            }
         } catch (IOException e) {
             if (Errors.isBrokenPipe(e)) {
                 // Nobody reads the output any more; the agent goes on, as after Ctrl-C.
@@ -98,7 +121,7 @@ public final class RunCommand implements Callable<Integer> {
         byte key = AttachCommand.detachByte(ctx.env().env().getOrDefault("HARNESS_DETACH_KEY", AttachCommand.DEFAULT_DETACH_KEY));
         SessionStarter.Started s;
         try (ControlClient client = ctx.daemonOrLaunch()) {
-            s = SessionStarter.start(client, spec, options.waitForSlot());
+            s = SessionStarter.start(client, spec, options.waitForSlot(), ctx.env().err());
         }
         if (s.failedToSpawn()) {
             ctx.env().err().println("harness: session " + s.label() + " failed to start: " + s.reason());
@@ -145,8 +168,15 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().halt(ExitCodes.DETACHED);
     }
 
-    /** The agent's own exit code where there is one, so scripts can use harness run like the agent itself. */
+    /**
+     * The agent's own exit code where there is one, so scripts can use harness run like the agent
+     * itself; but always 124 for {@code timed_out}, as timeout(1) does: the agent then exits by the
+     * harness's SIGTERM (143), which would look like a stop.
+     */
     static int exitCode(Session s) {
+        if (s.status() == SessionStatus.TIMED_OUT) {
+            return TIMED_OUT;
+        }
         if (s.exitCode() != null) {
             return s.exitCode() & 0xff;
         }
@@ -155,9 +185,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (s.status() == SessionStatus.FAILED && s.startedAt() == null) {
             return ExitCodes.SPAWN_FAILED;
-        }
-        if (s.status() == SessionStatus.TIMED_OUT) {
-            return 124;
         }
         return ExitCodes.ERROR;
     }

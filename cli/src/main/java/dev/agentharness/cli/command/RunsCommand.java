@@ -45,7 +45,7 @@ public final class RunsCommand implements Callable<Integer> {
         List<Run> runs;
         Map<String, AgentCostTotals> totals;
         AgentCostTotals overall;
-        try (SqliteStores stores = ctx.openStores()) {
+        try (SqliteStores stores = ctx.openStoresToRead()) {
             runs = stores.runs().listRuns(limit == 0 ? Integer.MAX_VALUE : limit);
             totals = stores.sessions().costTotalsByRun();
             overall = stores.sessions().costTotals(SessionQuery.ALL);

@@ -14,11 +14,29 @@ final class SessionStarter {
     private SessionStarter() {
     }
 
-    static Started start(ControlClient client, SessionSpec spec, boolean wait) {
+    static Started start(ControlClient client, SessionSpec spec, boolean wait, java.io.PrintStream err) {
         ObjectNode request = client.request(ControlProtocol.OP_START);
         request.set("spec", WireSpec.toJson(spec, client::mapper));
         request.put("wait", wait);
-        return Started.of(client.call(request));
+        if (!wait) {
+            return Started.of(client.call(request));
+        }
+        request.put("progress", true);
+        JsonNode answer = client.call(request);
+        if (!answer.has("queued")) {
+            return Started.of(answer);
+        }
+        long id = answer.path("queued").path("id").asLong();
+        err.println("harness: every slot is busy; start request " + id + " is queued and waits for a slot"
+                + " (harness queue lists it; harness queue cancel " + id + " withdraws it)");
+        try {
+            return Started.of(client.next());
+        } catch (DaemonUnavailableException e) {
+            // Not re-run by the user: the request is durable and the next daemon starts it.
+            throw new DaemonUnavailableException("lost the daemon while waiting for a slot (" + e.getMessage()
+                    + "); start request " + id + " stays queued and starts when a daemon runs again; do not run"
+                    + " it again (harness queue lists it; harness queue cancel " + id + " withdraws it)", e);
+        }
     }
 
     /**

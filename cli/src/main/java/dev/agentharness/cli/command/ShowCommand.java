@@ -45,7 +45,7 @@ public final class ShowCommand implements Callable<Integer> {
         Instant now = ctx.env().clock().instant();
         Session s;
         List<SessionEvent> recent;
-        try (SqliteStores stores = ctx.openStores()) {
+        try (SqliteStores stores = ctx.openStoresToRead()) {
             s = new SessionResolver(stores.sessions()).resolve(session);
             recent = events == 0 ? List.of() : stores.events().listRecent(s.id(), events);
         }

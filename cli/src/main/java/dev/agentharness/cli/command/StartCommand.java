@@ -26,7 +26,7 @@ public final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var spec = options.toSpec(ctx.env().cwd(), dir -> {
+        var spec = options.toSpec(ctx.env().cwd(), ctx.env().env(), dir -> {
             try (var stores = ctx.openStores()) {
                 return stores.projects().get(dir);
             }
@@ -34,7 +34,7 @@ public final class StartCommand implements Callable<Integer> {
         SessionStarter.Started s;
         SessionView view = null;
         try (ControlClient client = ctx.daemonOrLaunch()) {
-            s = SessionStarter.start(client, spec, options.waitForSlot());
+            s = SessionStarter.start(client, spec, options.waitForSlot(), ctx.env().err());
             if (json.enabled()) {
                 view = s.view(client);
             }

@@ -33,8 +33,13 @@ public final class StartOptions {
     String cwd;
 
     @Option(names = "--env", paramLabel = "K=V",
-            description = "Set an environment variable for the agent (repeatable). Values are never printed or logged.")
-    Map<String, String> env = new LinkedHashMap<>();
+            description = "Set an environment variable for the agent, over the caller's environment (repeatable). "
+                    + "Values are never printed or logged.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE",
+            description = "Read environment variables from FILE, in docker's format (NAME=VALUE lines; # comments).")
+    List<Path> envFiles = new ArrayList<>();
 
     @Option(names = "--wait", description = "When every slot is busy, queue the request and wait for a slot instead of failing with exit code 3.")
     boolean wait;
@@ -92,15 +97,40 @@ public final class StartOptions {
 
     /**
      * The spec to send, with the working directory made absolute against the caller's and filed
-     * under its project. Without a command, the project's defaults supply it.
+     * under its project. Without a command, the project's defaults supply it. The agent gets the
+     * caller's environment, as a process started from the caller's shell would (and as pm2 does),
+     * then {@code --env-file}, then {@code --env}: a key exported after the daemon started reaches
+     * the agent all the same.
      */
-    SessionSpec toSpec(Path callerCwd, ProjectLookup projects) {
+    SessionSpec toSpec(Path callerCwd, Map<String, String> callerEnv, ProjectLookup projects) {
         if (name != null && name.isBlank()) {
             throw new UsageException("--name must not be blank");
         }
-        String nul = SessionSpec.nulProblem(name, command == null ? java.util.List.of() : command, cwd, env);
+        String nul = SessionSpec.nulProblem(name, command == null ? java.util.List.of() : command, cwd, java.util.Map.of());
         if (nul != null) {
             throw new UsageException(nul);
+        }
+        if (name != null && looksLikeAnId(name.strip())) {
+            throw new UsageException("--name '" + name.strip() + "' looks like a session id (or a prefix of one) "
+                    + "and would hide that session from lookups; start a name with a letter");
+        }
+        if (maxRuntime != null && (maxRuntime.isZero() || maxRuntime.isNegative())) {
+            throw new UsageException("--max-runtime must be longer than 0");
+        }
+        if (stallTimeout != null && (stallTimeout.isZero() || stallTimeout.isNegative())) {
+            throw new UsageException("--stall-timeout must be longer than 0");
+        }
+        Map<String, String> agentEnv = new LinkedHashMap<>(callerEnv);
+        for (Path file : envFiles) {
+            agentEnv.putAll(EnvFile.read(callerCwd.resolve(file), callerEnv));
+        }
+        for (String assignment : env) {
+            var e = EnvFile.parseAssignment(assignment);
+            agentEnv.put(e.getKey(), e.getValue());
+        }
+        String envNul = SessionSpec.nulProblem(null, java.util.List.of(), null, agentEnv);
+        if (envNul != null) {
+            throw new UsageException(envNul);
         }
         Path dir;
         try {
@@ -110,11 +140,6 @@ public final class StartOptions {
         }
         if (!Files.isDirectory(dir)) {
             throw new UsageException("--cwd " + dir + " is not a directory");
-        }
-        for (String key : env.keySet()) {
-            if (key.isEmpty() || key.indexOf('\0') >= 0) {
-                throw new UsageException("invalid environment variable name '" + key + "'");
-            }
         }
         String project = ProjectDirs.projectOf(dir.toString());
         List<String> argv = command;
@@ -173,7 +198,7 @@ public final class StartOptions {
                 .notifySinks(notify)
                 .metadata(metadata)
                 .terminal(terminal != null ? terminal : defaults != null && defaults.tty() ? TerminalSize.DEFAULT : null)
-                .env(env)
+                .env(agentEnv)
                 .requestedSlot(slot)
                 .runId(run)
                 .maxRuntime(maxRuntime)
@@ -197,6 +222,17 @@ public final class StartOptions {
     boolean interactive() {
         return interactive;
     }
+
+    /**
+     * Whether a name could be taken for a session id or an id prefix: a digit first, then only the
+     * characters of ULIDs (Crockford base32: digits and letters without I, L, O, U). An exact name
+     * wins over an id prefix in lookups, so such a name would hide the session it spells.
+     */
+    static boolean looksLikeAnId(String name) {
+        return ID_LIKE.matcher(name).matches();
+    }
+
+    private static final java.util.regex.Pattern ID_LIKE = java.util.regex.Pattern.compile("(?i)[0-9][0-9a-hjkmnp-tv-z]*");
 
     boolean waitForSlot() {
         return wait;

@@ -34,7 +34,7 @@ public final class StatsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SessionStats stats;
         AgentCostTotals totals;
-        try (SqliteStores stores = ctx.openStores()) {
+        try (SqliteStores stores = ctx.openStoresToRead()) {
             stats = stores.sessions().stats(project == null ? null : ProjectOption.resolve(project, ctx.env().cwd()));
             totals = stores.sessions().costTotals(project == null ? SessionQuery.ALL
                     : SessionQuery.ALL.withProject(ProjectOption.resolve(project, ctx.env().cwd())));
@@ -52,7 +52,11 @@ public final class StatsCommand implements Callable<Integer> {
                 out.printf("  %-18s %d%n", s.wireName(), n);
             }
         }
-        out.printf(Locale.ROOT, "success rate:      %.1f%% (completed of finished)%n", stats.successRate() * 100);
+        if (view.successRate() == null) {
+            out.printf("success rate:      n/a (no session has finished)%n");
+        } else {
+            out.printf(Locale.ROOT, "success rate:      %.1f%% (completed of finished)%n", view.successRate() * 100);
+        }
         out.printf("average duration:  %s%n", view.averageDuration());
         out.printf("output captured:   %s in %d chunks%n", Human.bytes(stats.bytesCaptured()), stats.chunksCaptured());
         out.printf("agent cost:        %s%s%n", Human.cost(totals.costUsd(), totals.unpricedSessions() > 0),

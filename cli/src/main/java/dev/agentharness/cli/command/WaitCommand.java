@@ -1,5 +1,6 @@
 package dev.agentharness.cli.command;
 
+import dev.agentharness.cli.ExitCodes;
 import dev.agentharness.cli.format.JsonViews.SessionView;
 import dev.agentharness.cli.lookup.SessionResolver;
 import dev.agentharness.core.DurationFormat;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Parameters;
 public final class WaitCommand implements Callable<Integer> {
     /** A primary-key read of one row: cheap enough to do often, so the wait ends promptly. */
     private static final Duration POLL = Duration.ofMillis(10);
-    static final int TIMED_OUT = 124;
+    static final int TIMED_OUT = ExitCodes.TIMED_OUT;
 
     private final CommandContext ctx;
 
@@ -53,7 +54,7 @@ public final class WaitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         Session s;
-        try (SqliteStores stores = ctx.openStores()) {
+        try (SqliteStores stores = ctx.openStoresToRead()) {
             SessionStore sessions = stores.sessions();
             s = new SessionResolver(sessions).resolve(session);
             while (s.isActive()) {

@@ -80,19 +80,31 @@ public final class ControlClient implements AutoCloseable {
      * @throws DaemonUnavailableException when the connection broke before an answer came
      */
     public JsonNode call(ObjectNode request) {
-        String response;
         try {
             try {
                 line.writeLine(WireJson.write(request));
             } catch (IOException writeFailed) {
                 // A daemon that refuses a connection (busy) answers and closes at once, maybe before
                 // the request was written: its answer says more than the broken pipe does.
-                response = line.readLine();
-                if (response == null) {
+                String refusal = line.readLine();
+                if (refusal == null) {
                     throw writeFailed;
                 }
-                return parse(response);
+                return parse(refusal);
             }
+        } catch (IOException e) {
+            throw new DaemonUnavailableException("lost the connection to the daemon (" + e.getMessage() + ")", e);
+        }
+        return next();
+    }
+
+    /**
+     * Reads the next line the daemon sends for the current request: after a progress line (a
+     * queued start's {@code {"ok":true,"queued":{...}}}), the answer.
+     */
+    public JsonNode next() {
+        String response;
+        try {
             response = line.readLine();
         } catch (IOException e) {
             throw new DaemonUnavailableException("lost the connection to the daemon (" + e.getMessage() + ")", e);

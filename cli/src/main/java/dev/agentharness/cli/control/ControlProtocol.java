@@ -31,6 +31,8 @@ public final class ControlProtocol {
     public static final String OP_RESIZE = "resize";
     public static final String OP_RECOVER = "recover";
     public static final String OP_SHUTDOWN = "shutdown";
+    /** {@code {"op":"queue_cancel","id":7}}: withdraws a queued start request; a client waiting for it is told. */
+    public static final String OP_QUEUE_CANCEL = "queue_cancel";
 
     private ControlProtocol() {
     }

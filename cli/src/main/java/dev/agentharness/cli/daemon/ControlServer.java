@@ -262,6 +262,11 @@ public final class ControlServer implements AutoCloseable {
     private static Waiter waiterFor(LineChannel lines) {
         return new Waiter() {
             @Override
+            public void progress(String line) throws IOException {
+                lines.writeLine(line);
+            }
+
+            @Override
             public <T> T await(CompletableFuture<T> future, Runnable onClientGone, BooleanSupplier giveUp)
                     throws ClientGoneException, java.util.concurrent.ExecutionException, InterruptedException {
                 while (true) {

@@ -62,6 +62,9 @@ public final class RequestHandler {
     private final Clock clock;
     private final DaemonControl daemon;
     private final Duration defaultGrace;
+    /** Queued starts that a client waits for, by queue id: completed exceptionally when the request is cancelled. */
+    private final java.util.Map<Long, java.util.concurrent.CompletableFuture<Session>> cancellations =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RequestHandler(Supervisor supervisor, SessionStore sessions, RunStore runs, StartQueue queue,
                           ObjectMapper mapper, Clock clock, DaemonControl daemon, Duration defaultGrace) {
@@ -123,6 +126,7 @@ public final class RequestHandler {
             case ControlProtocol.OP_RESIZE -> resize(request);
             case ControlProtocol.OP_RECOVER -> recover();
             case ControlProtocol.OP_SHUTDOWN -> shutdown(request);
+            case ControlProtocol.OP_QUEUE_CANCEL -> cancelQueued(request);
             default -> throw new BadRequestException("unknown op '" + op + "'");
         };
     }
@@ -154,9 +158,25 @@ public final class RequestHandler {
         }
         long queueId = outcome.queued().id();
         log.info("start request {} queued: no free slot", queueId);
+        java.util.concurrent.CompletableFuture<Session> cancelled = new java.util.concurrent.CompletableFuture<>();
+        cancellations.put(queueId, cancelled);
+        if (JsonFields.optionalBoolean(request, "progress")) {
+            // The client learns the id now, so that it can say which request stays queued if this daemon dies.
+            ObjectNode queued = ok();
+            queued.putObject("queued").put("id", queueId);
+            try {
+                waiter.progress(write(queued));
+            } catch (java.io.IOException gone) {
+                cancellations.remove(queueId);
+                if (queue.remove(queueId)) {
+                    log.info("start request {} withdrawn: its client disconnected", queueId);
+                }
+                throw new ClientGoneException();
+            }
+        }
         Session started;
         try {
-            started = waiter.await(supervisor.whenDequeued(queueId), () -> {
+            started = waiter.await(supervisor.whenDequeued(queueId).applyToEither(cancelled, s -> s), () -> {
                 // A daemon that shuts down drops its connections; the queue outlives it on purpose.
                 if (!daemon.isShuttingDown() && queue.remove(queueId)) {
                     log.info("start request {} withdrawn: its client disconnected", queueId);
@@ -165,6 +185,8 @@ public final class RequestHandler {
         } catch (CancellationException e) {
             throw new ShuttingDownException("the daemon is shutting down; start request " + queueId
                     + " stays queued and starts when a daemon runs again");
+        } finally {
+            cancellations.remove(queueId);
         }
         return withSession(started);
     }
@@ -194,8 +216,22 @@ public final class RequestHandler {
 
     private ObjectNode restart(JsonNode request) {
         Session s = session(request);
-        log.info("restart {}", s.id());
-        return withSession(supervisor.restart(s.id()));
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        JsonNode envNode = request.get("env");
+        if (envNode != null && !envNode.isNull()) {
+            if (!envNode.isObject()) {
+                throw new BadRequestException("field 'env' must be an object of strings");
+            }
+            for (var it = envNode.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().isTextual() || e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
+                    throw new BadRequestException("field 'env' must map variable names to strings");
+                }
+                env.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        log.info("restart {} (envKeys from the caller: {})", s.id(), env.size());
+        return withSession(supervisor.restart(s.id(), env));
     }
 
     /**
@@ -263,6 +299,25 @@ public final class RequestHandler {
     private ObjectNode recover() {
         ObjectNode r = ok();
         r.set("report", mapper.valueToTree(Reports.view(supervisor.reconcile())));
+        return r;
+    }
+
+    private ObjectNode cancelQueued(JsonNode request) {
+        JsonNode idNode = request.get("id");
+        if (idNode == null || !idNode.canConvertToLong()) {
+            throw new BadRequestException("field 'id' must be a queued start request's id (a number)");
+        }
+        long id = idNode.asLong();
+        if (!queue.remove(id)) {
+            throw new HarnessException("no queued start request " + id + " (harness queue lists them)");
+        }
+        log.info("start request {} cancelled", id);
+        var waiting = cancellations.remove(id);
+        if (waiting != null) {
+            waiting.completeExceptionally(new HarnessException("start request " + id + " was cancelled (harness queue cancel)"));
+        }
+        ObjectNode r = ok();
+        r.put("id", id);
         return r;
     }
 

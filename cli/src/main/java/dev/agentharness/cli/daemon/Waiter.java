@@ -19,4 +19,13 @@ public interface Waiter {
      */
     <T> T await(CompletableFuture<T> future, Runnable onClientGone, BooleanSupplier giveUp)
             throws ClientGoneException, ExecutionException, InterruptedException;
+
+    /**
+     * Sends {@code line} to the client before the answer, for a request that asked for progress
+     * ({@code "progress":true}): a queued start tells its queue id this way.
+     *
+     * @throws java.io.IOException when the client is gone
+     */
+    default void progress(String line) throws java.io.IOException {
+    }
 }

@@ -143,13 +143,26 @@ public final class JsonViews {
         }
     }
 
-    public record StatsView(long total, Map<String, Long> byStatus, double successRate, long averageDurationMs,
+    /** A start request waiting for a slot ({@code harness queue}); environment keys only, never values. */
+    public record QueuedView(long id, int position, String enqueuedAt, String name, List<String> command, String cwd,
+                             Integer slot, String runId, List<String> envKeys) {
+        public static QueuedView of(dev.agentharness.core.QueuedStart q, int position) {
+            var s = q.spec();
+            return new QueuedView(q.id(), position, q.enqueuedAt().toString(), s.name(), s.command(), s.cwd(),
+                    s.requestedSlot(), s.runId(), List.copyOf(s.env().keySet()));
+        }
+    }
+
+    /** {@code successRate} is null while no session has finished: 0 would claim that every one failed. */
+    public record StatsView(long total, Map<String, Long> byStatus, Double successRate, long averageDurationMs,
                             String averageDuration, long bytesCaptured, long chunksCaptured, CostView cost) {
         public static StatsView of(SessionStats s, AgentCostTotals totals) {
             Map<String, Long> byStatus = new LinkedHashMap<>();
             s.byStatus().forEach((status, n) -> byStatus.put(status.wireName(), n));
             Duration avg = s.averageDuration() == null ? Duration.ZERO : s.averageDuration();
-            return new StatsView(s.total(), byStatus, s.successRate(), avg.toMillis(), Human.duration(avg),
+            long finished = s.byStatus().entrySet().stream().filter(e -> e.getKey().isTerminal())
+                    .mapToLong(Map.Entry::getValue).sum();
+            return new StatsView(s.total(), byStatus, finished == 0 ? null : s.successRate(), avg.toMillis(), Human.duration(avg),
                     s.bytesCaptured(), s.chunksCaptured(), CostView.of(totals == null ? AgentCostTotals.EMPTY : totals));
         }
     }

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Finds the one session a user means. In order: the exact id, the exact name, then a unique id
- * prefix (case-insensitive). A name therefore wins over an id prefix that happens to spell it.
+ * Finds the one session a user means. In order: the exact id, the exact name, the id it had in a
+ * legacy sessions.json that {@code import-legacy} read ({@code sess-001}), then a unique id prefix
+ * (case-insensitive). A name therefore wins over an id prefix that happens to spell it, which is
+ * why names that look like ids are refused.
  */
 public final class SessionResolver {
     private static final int SHOWN_MATCHES = 5;
@@ -37,6 +39,10 @@ public final class SessionResolver {
         var named = sessions.getByName(ref);
         if (named.isPresent()) {
             return named.get();
+        }
+        var legacy = sessions.getByLegacyId(ref);
+        if (legacy.isPresent()) {
+            return legacy.get();
         }
         List<Session> matches = sessions.findByIdPrefix(ref, SHOWN_MATCHES + 1);
         if (matches.size() == 1) {

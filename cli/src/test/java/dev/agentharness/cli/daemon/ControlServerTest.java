@@ -75,6 +75,7 @@ class ControlServerTest {
                 "slotCount", a -> 3,
                 "get", a -> a[0].equals(known.id()) ? Optional.of(known) : Optional.empty(),
                 "getByName", a -> a[0].equals("known") ? Optional.of(known) : Optional.empty(),
+                "getByLegacyId", a -> Optional.empty(),
                 "findByIdPrefix", a -> List.of()));
         RunStore runs = Fakes.of(RunStore.class, Map.of("getActiveRun", a -> Optional.empty()));
         StartQueue queue = Fakes.of(StartQueue.class, Map.of("remove", a -> {

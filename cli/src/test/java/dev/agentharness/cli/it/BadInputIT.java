@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Every kind of bad input gets its documented exit code and exactly one line on stderr. */
 class BadInputIT extends HarnessIT {
     @Test
-    void unknownSessionIsExit4() {
+    void unknownSessionIsExit4() throws Exception {
+        java.nio.file.Files.createDirectories(harness.home); // an existing home: a missing one is exit 1
         harness.run("show", "nosuch").expectOneLineError(4, "no such session: nosuch");
         harness.run("tail", "nosuch").expectOneLineError(4, "no such session: nosuch");
         harness.run("stop", "nosuch").expectOneLineError(4, "no such session: nosuch");

@@ -122,6 +122,13 @@ public final class HarnessProcesses {
         return p.await(timeout);
     }
 
+    /** Runs a command with these variables added to its environment (the caller's shell, exporting them). */
+    public Result runWithEnv(Map<String, String> extra, String... args) {
+        ProcessBuilder pb = builder(command(args));
+        pb.environment().putAll(extra);
+        return startCommand(List.of(args), pb, null).await(DEFAULT_TIMEOUT);
+    }
+
     /** Starts a command without waiting; its output goes to files so it can never block on a full pipe. */
     public Background start(String... args) {
         return start(null, args);

@@ -100,6 +100,7 @@ class LauncherIT extends HarnessIT {
         assertEquals(first.out(), second.out());
 
         Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
+        Files.createDirectories(harness.home); // ps reads a home; it never makes one
         Result third = harness.startCommand(List.of("./harness ps"), shell(root, "./harness ps"), null).await(FUNCTIONAL).ok();
         assertTrue(third.stderr().contains("FAKE BUILD"), "a changed source rebuilds: " + third.stderr());
         assertTrue(third.out().startsWith("ID "), third::toString);

@@ -34,7 +34,8 @@ class WaitIT extends HarnessIT {
     }
 
     @Test
-    void waitOnAnUnknownSessionExits4() {
+    void waitOnAnUnknownSessionExits4() throws Exception {
+        java.nio.file.Files.createDirectories(harness.home); // an existing home: a missing one is exit 1
         harness.run("wait", "nosuch").expectOneLineError(4, "no such session: nosuch");
     }
 }

@@ -46,6 +46,16 @@ public interface SessionStore {
 
     Optional<Session> getByName(String name);
 
+    /** The session that restarted {@code sessionId} (its {@code restartOf}), if one has been made. */
+    default Optional<Session> getRestartOf(String sessionId) {
+        return Optional.empty();
+    }
+
+    /** The session imported from a legacy sessions.json under this id ({@code sess-001}), if any. */
+    default Optional<Session> getByLegacyId(String legacyId) {
+        return Optional.empty();
+    }
+
     /** Sessions whose id starts with {@code prefix} (case-insensitive), at most {@code limit}. */
     List<Session> findByIdPrefix(String prefix, int limit);
 

@@ -166,16 +166,16 @@ public final class LegacyImporter {
 
     /** Seed 000: agentName, state booting/working/completed/stalled/zombie, worktreePath, startedAt... */
     private Entry parseSeed000(int index, JsonNode n, Instant now) throws Malformed {
-        String agentName = text(index, n, "agentName");
+        String agentName = name(index, n);
         String legacyId = firstNonBlank(text(index, n, "id"), agentName);
         if (legacyId == null) {
             throw new Malformed("entry " + index + ": has neither an id nor an agentName");
         }
         String where = "entry " + index + " (" + legacyId + ")";
         String state = text(index, n, "state");
-        String cwd = text(index, n, "worktreePath");
+        String cwd = cwd(index, n);
         if (cwd == null) {
-            throw new Malformed(where + ": no worktreePath");
+            throw new Malformed(where + ": no worktreePath (or cwd, working_dir)");
         }
         Instant startedAt = time(where, n, "startedAt");
         Instant lastActivity = time(where, n, "lastActivity");
@@ -199,7 +199,7 @@ public final class LegacyImporter {
             case "completed" -> status = SessionStatus.COMPLETED;
             default -> throw new Malformed(where + ": unknown state '" + state + "'");
         }
-        SessionSpec spec = SessionSpec.builder(UNKNOWN_COMMAND, cwd)
+        SessionSpec spec = SessionSpec.builder(command(where, n), cwd)
                 .name(agentName)
                 .runId(text(index, n, "runId"))
                 .metadata(legacyMetadata(n, "000"))
@@ -207,7 +207,7 @@ public final class LegacyImporter {
                 .project(cwd)
                 .build();
         Instant created = firstNonNull(startedAt, lastActivity, now);
-        Session session = new Session(ids.newId(), spec, null, status, integer(where, n, "pid"), null, null, reason,
+        Session session = new Session(ids.newId(), spec, null, status, integer(where, n, "pid"), null, exitCode(where, n), reason,
                 created, startedAt, firstNonNull(lastActivity, startedAt, now), lastActivity, stalledSince,
                 escalation == null ? 0 : escalation, 0, 0);
         return new Entry(index, legacyId, session, stateKey);
@@ -233,12 +233,11 @@ public final class LegacyImporter {
             case "failed" -> status = SessionStatus.FAILED;
             default -> throw new Malformed(where + ": unknown status '" + statusText + "'");
         }
-        String cwd = firstNonBlank(text(index, n, "working_dir"), text(index, n, "workingDir"));
+        String cwd = cwd(index, n);
         if (cwd == null) {
-            throw new Malformed(where + ": no working_dir");
+            throw new Malformed(where + ": no working_dir (or cwd, worktreePath)");
         }
-        String commandLine = firstNonBlank(text(index, n, "current_command"), text(index, n, "currentCommand"));
-        List<String> command = commandLine == null ? UNKNOWN_COMMAND : List.of("/bin/sh", "-c", commandLine);
+        List<String> command = command(where, n);
         Integer slot = integer(where, n, "slot");
         if (slot != null && (slot < 1 || slot > slotCount)) {
             slot = null; // history from a store with other slots; not a slot of ours
@@ -247,11 +246,63 @@ public final class LegacyImporter {
         Instant endedAt = firstNonNull(time(where, n, "ended_at"), time(where, n, "endedAt"));
         Instant createdAt = firstNonNull(time(where, n, "created_at"), time(where, n, "createdAt"));
         Instant updatedAt = firstNonNull(time(where, n, "updated_at"), time(where, n, "updatedAt"));
-        SessionSpec spec = SessionSpec.builder(command, cwd).metadata(legacyMetadata(n, "003")).project(cwd).build();
-        Session session = new Session(ids.newId(), spec, slot, status, integer(where, n, "pid"), null, null, reason,
+        SessionSpec spec = SessionSpec.builder(command, cwd).name(name(index, n)).metadata(legacyMetadata(n, "003"))
+                .project(cwd).build();
+        Session session = new Session(ids.newId(), spec, slot, status, integer(where, n, "pid"), null, exitCode(where, n), reason,
                 firstNonNull(createdAt, startedAt, now), startedAt, firstNonNull(endedAt, updatedAt, startedAt, now),
                 null, null, 0, 0, 0);
         return new Entry(index, legacyId, session, key);
+    }
+
+    /*
+     * The names people use for the same fields, in both shapes: whichever is present first wins.
+     */
+
+    private static String name(int index, JsonNode n) throws Malformed {
+        return firstNonBlank(text(index, n, "name"), text(index, n, "agentName"), text(index, n, "agent_name"));
+    }
+
+    private static String cwd(int index, JsonNode n) throws Malformed {
+        return firstNonBlank(text(index, n, "cwd"), text(index, n, "working_dir"), text(index, n, "workingDir"),
+                text(index, n, "worktreePath"), text(index, n, "worktree_path"));
+    }
+
+    private static Integer exitCode(String where, JsonNode n) throws Malformed {
+        Integer code = integer(where, n, "exit_code");
+        return code != null ? code : integer(where, n, "exitCode");
+    }
+
+    /**
+     * {@code command} as an argv array, or a command line (in {@code command}, {@code current_command}
+     * or {@code currentCommand}) run by {@code /bin/sh -c} as the old tool did.
+     */
+    private static List<String> command(String where, JsonNode n) throws Malformed {
+        for (String field : List.of("command", "current_command", "currentCommand")) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            if (v.isArray()) {
+                List<String> argv = new ArrayList<>();
+                for (JsonNode a : v) {
+                    if (!a.isTextual()) {
+                        throw new Malformed(where + ": " + field + " is not an array of strings");
+                    }
+                    argv.add(a.asText());
+                }
+                if (argv.isEmpty() || argv.get(0).isBlank()) {
+                    continue;
+                }
+                return argv;
+            }
+            if (!v.isTextual()) {
+                throw new Malformed(where + ": " + field + " is not a string or an array of strings");
+            }
+            if (!v.asText().isBlank()) {
+                return List.of("/bin/sh", "-c", v.asText().strip());
+            }
+        }
+        return UNKNOWN_COMMAND;
     }
 
     /** The original entry, minus anything that looks like an environment, under "legacy". */

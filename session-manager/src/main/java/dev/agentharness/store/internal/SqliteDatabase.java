@@ -145,6 +145,52 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
         }
     }
 
+    /**
+     * Opens an existing database for reading only, for a home that cannot be written (a read-only
+     * file system): nothing is created, migrated or tightened. SQLite reads a WAL database read-only
+     * when its {@code -shm} and {@code -wal} files exist or can be created; when neither is possible
+     * (a home shut down cleanly and then mounted read-only), it is opened as immutable, which is
+     * safe there because nobody can write to it either.
+     */
+    public static SqliteDatabase openReadOnly(Path file, Duration busyTimeout) {
+        Path absolute = file.toAbsolutePath().normalize();
+        SqlErrors errors = new SqlErrors(absolute, busyTimeout);
+        if (!java.nio.file.Files.isRegularFile(absolute)) {
+            throw new StoreException("there is no database at " + absolute + " and its home is read-only");
+        }
+        if (DatabaseFile.prepare(absolute, Migrations.LATEST)) {
+            throw new StoreException(absolute + " is empty and its home is read-only");
+        }
+        Connection conn = null;
+        try {
+            SQLiteConfig config = connectionConfig(busyTimeout);
+            config.setReadOnly(true);
+            try {
+                conn = config.createConnection("jdbc:sqlite:" + absolute);
+                Migrations.userVersion(conn); // opens the file, and the WAL index if it can
+                try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                    rs.next();
+                }
+            } catch (SQLException walUnreadable) {
+                closeQuietly(conn);
+                conn = config.createConnection("jdbc:sqlite:file:" + absolute + "?immutable=1");
+            }
+            int version = Migrations.userVersion(conn);
+            DatabaseFile.checkVersion(absolute, version, Migrations.LATEST);
+            if (version < Migrations.LATEST) {
+                throw new StoreException(absolute + " needs an upgrade by a newer harness (schema version " + version
+                        + " of " + Migrations.LATEST + "), which a read-only home cannot take");
+            }
+            return new SqliteDatabase(absolute, busyTimeout, conn);
+        } catch (SQLException e) {
+            closeQuietly(conn);
+            throw errors.translate(e);
+        } catch (RuntimeException e) {
+            closeQuietly(conn);
+            throw e;
+        }
+    }
+
     /** Connection-level settings only: none of them writes to the file. */
     private static SQLiteConfig connectionConfig(Duration busyTimeout) {
         SQLiteConfig config = new SQLiteConfig();

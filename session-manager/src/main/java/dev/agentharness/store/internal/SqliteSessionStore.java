@@ -55,6 +55,8 @@ public final class SqliteSessionStore implements SessionStore {
     private static final String SELECT = "SELECT " + SessionRows.COLUMNS + " FROM sessions";
     private static final String BY_ID = SELECT + " WHERE id = ?";
     private static final String BY_NAME = SELECT + " WHERE name = ?";
+    private static final String BY_LEGACY_ID = SELECT + " WHERE legacy_id = ?";
+    private static final String BY_RESTART_OF = SELECT + " WHERE restart_of = ? ORDER BY id LIMIT 1";
     private static final String BY_ID_RANGE = SELECT + " WHERE id >= ? AND id < ? ORDER BY id LIMIT ?";
     private static final String ACTIVE = SELECT + " WHERE " + ACTIVE_IN + " ORDER BY slot";
     private static final String RUNNING = SELECT + " WHERE " + ACTIVE_IN + " AND " + NOT_PROCESS_EXPECTED + " ORDER BY slot";
@@ -186,6 +188,22 @@ public final class SqliteSessionStore implements SessionStore {
     public Optional<Session> getByName(String name) {
         return db.read(() -> {
             List<Session> found = query(BY_NAME, name);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+    }
+
+    @Override
+    public Optional<Session> getByLegacyId(String legacyId) {
+        return db.read(() -> {
+            List<Session> found = query(BY_LEGACY_ID, legacyId);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        });
+    }
+
+    @Override
+    public Optional<Session> getRestartOf(String sessionId) {
+        return db.read(() -> {
+            List<Session> found = query(BY_RESTART_OF, sessionId);
             return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
         });
     }

@@ -325,13 +325,24 @@ public final class ProcessSupervisor implements Supervisor {
 
     @Override
     public Session restart(String sessionId) {
+        return restart(sessionId, java.util.Map.of());
+    }
+
+    @Override
+    public Session restart(String sessionId, java.util.Map<String, String> env) {
         requireRunning();
         Session previous = sessions.get(sessionId).orElseThrow(() -> new NoSuchSessionException(sessionId));
         if (previous.status().isActive()) {
             throw new HarnessException("session " + previous.label() + " is " + previous.status().wireName()
                     + "; only a finished session can be restarted (stop it first)");
         }
-        return starter.start(restartSpecs.restartOf(previous));
+        SessionSpec next = restartSpecs.restartOf(previous);
+        if (!env.isEmpty()) {
+            java.util.Map<String, String> merged = new java.util.TreeMap<>(next.env());
+            merged.putAll(env);
+            next = next.withEnv(merged);
+        }
+        return starter.start(next);
     }
 
     @Override

@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * At most one supervisor per harness home: an exclusive lock on {@code daemon.lock}, which also holds
@@ -21,6 +24,8 @@ import java.nio.file.StandardOpenOption;
  */
 @Singleton
 public final class SupervisorLock implements AutoCloseable {
+    private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
+
     private final HarnessHome home;
     private FileChannel channel;
     private FileLock lock;
@@ -41,7 +46,12 @@ public final class SupervisorLock implements AutoCloseable {
         FileChannel ch = null;
         try {
             Files.createDirectories(file.getParent());
-            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // 0600 like every file in the home; an older harness made it 0644, which tightens here.
+            ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
+            if (!Files.getPosixFilePermissions(file).equals(OWNER_READ_WRITE)) {
+                Files.setPosixFilePermissions(file, OWNER_READ_WRITE);
+            }
             FileLock l;
             try {
                 l = ch.tryLock();
