@@ -32,7 +32,7 @@ public final class ProjectsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<ProjectSummary> projects;
-        try (SqliteStores stores = ctx.openStores()) {
+        try (SqliteStores stores = ctx.openStoresToRead()) {
             projects = stores.projects().summaries();
         }
         if (json.enabled()) {
