@@ -65,8 +65,11 @@ class KeeperSessionTest {
     void aTerminalSessionIsStoredAsPtyAndResizeDeliversSigwinch() {
         h = TestHarness.startedWithKeepers(dir);
         Session s = h.supervisor.startSession(spec(
-                "[ -t 0 ] && [ -t 1 ] && echo tty; stty size; trap 'stty size; exit 4' WINCH; echo ready; while :; do sleep 0.05; done")
+                "[ -t 0 ] && [ -t 1 ] && echo tty; stty size; trap 'stty size; [ \"$(stty size)\" = \"24 80\" ] && exit 4' WINCH;"
+                        + " echo ready; while :; do sleep 0.05; done")
                 .terminal(new TerminalSize(100, 30)).build());
+        // Only the resize to 80x24 ends it: the terminal may get its first size (and a SIGWINCH) just
+        // after the agent started, which is no resize of ours.
         TestHarness.await(() -> h.output(s.id()).contains("ready"), "the agent to be ready");
         h.supervisor.resize(s.id(), new TerminalSize(80, 24));
         Session ended = h.awaitEnded(s.id());

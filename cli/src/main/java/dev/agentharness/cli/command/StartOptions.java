@@ -121,6 +121,9 @@ public final class StartOptions {
             throw new UsageException("--stall-timeout must be longer than 0");
         }
         Map<String, String> agentEnv = new LinkedHashMap<>(callerEnv);
+        // The caller's TERM describes the caller's terminal; a terminal session's agent draws on the
+        // harness's pseudo-terminal, which emulates xterm with 256 colours. --env and --env-file win.
+        agentEnv.remove("TERM");
         for (Path file : envFiles) {
             agentEnv.putAll(EnvFile.read(callerCwd.resolve(file), callerEnv));
         }
@@ -190,6 +193,10 @@ public final class StartOptions {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
+        }
+        boolean onTerminal = terminal != null || (defaults != null && defaults.tty());
+        if (!onTerminal && callerEnv.containsKey("TERM")) {
+            agentEnv.putIfAbsent("TERM", callerEnv.get("TERM"));
         }
         Map<String, Object> metadata = defaults != null && defaults.agent() != null ? Map.of("agent", defaults.agent()) : Map.of();
         return SessionSpec.builder(argv, dir.toString())

@@ -370,7 +370,25 @@ class ControlServerTest {
                 assertTrue(e.getMessage().contains("2 connections"), e.getMessage());
             }
         }
-        assertServing(); // once they are gone, there is room again
+        // Once they are gone there is room again, as soon as the server has seen them close (its
+        // reader threads notice the end of file on their own schedule, so this waits for it).
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                assertServing();
+                return;
+            } catch (RemoteException busy) {
+                if (busy.code() != ErrorCode.BUSY || System.nanoTime() > deadline) {
+                    throw busy;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw busy;
+                }
+            }
+        }
     }
 
     @Test

@@ -181,6 +181,8 @@ class TerminalIT extends HarnessIT {
         harness.run("start", "-t", "--size", "100x30", "--name", "sz", "--", "python3", prog.toString()).ok();
         HarnessProcesses.awaitTrue("the first size", FUNCTIONAL,
                 () -> harness.tailAll("sz").contains("tty=True size=100x30"));
+        // Whatever TERM the daemon or the caller had, the agent's terminal is the harness's own pty.
+        assertTrue(harness.tailAll("sz").contains("term=xterm-256color"), harness.tailAll("sz"));
         harness.run("resize", "sz", "80x24").ok();
         HarnessProcesses.awaitTrue("the new size", FUNCTIONAL, () -> harness.tailAll("sz").contains("size=80x24"));
         assertEquals(80, screen("sz").path("cols").asInt());

@@ -140,6 +140,10 @@ public final class Keeper {
         SessionSpec spec = row.spec();
         Map<String, String> env = new HarnessEnvironment(harnessEnv).forAgent(spec.env(), row.id(), row.slot());
         TerminalSize terminal = spec.terminal();
+        if (terminal != null && !spec.env().containsKey("TERM")) {
+            // The daemon's TERM names whatever terminal started it; the agent's is the pty we emulate.
+            env.put("TERM", "xterm-256color");
+        }
         LaunchRequest request = new LaunchRequest(spec.command(), env, Path.of(spec.cwd()).toAbsolutePath(), terminal,
                 terminal != null || spec.interactive());
         try {
