@@ -10,7 +10,7 @@ import java.util.Map;
  * @param project     the directory and its defaults
  * @param lastSession its newest session, or null when it has none left (purged)
  * @param byStatus    how many of its sessions are in each status (statuses with none left out)
- * @param costUsd     the sum of its sessions' known costs; null until sessions record costs
+ * @param costUsd     the sum of its sessions' known costs; null when none of them reported one
  */
 public record ProjectSummary(Project project, Session lastSession, Map<SessionStatus, Long> byStatus, Double costUsd) {
     public ProjectSummary {

@@ -87,7 +87,7 @@ class ProjectStoreTest {
             assertEquals(SessionStatus.STOPPED, api.lastSession().status());
             assertEquals(Map.of(SessionStatus.COMPLETED, 2L, SessionStatus.FAILED, 1L, SessionStatus.STOPPED, 1L), api.byStatus());
             assertEquals(4, api.total());
-            assertNull(api.costUsd(), "sessions record no cost yet");
+            assertNull(api.costUsd(), "none of its sessions reported a cost: unknown, not $0");
             assertEquals(1, all.get(1).count(SessionStatus.CRASHED));
             assertNull(all.get(2).lastSession());
             assertEquals(0, all.get(2).total());
@@ -98,6 +98,25 @@ class ProjectStoreTest {
             assertEquals(1, stores.sessions().stats("/w/web").total());
             assertEquals(5, stores.sessions().stats(null).total());
             assertEquals(0.5, stores.sessions().stats("/w/api").successRate());
+        }
+    }
+
+    @Test
+    void aProjectsCostIsTheSumOfItsSessionsKnownCosts() {
+        try (SqliteStores stores = TestStores.open(dir, clock)) {
+            Session a = TestStores.claimAs(stores, in("/w/api"), SessionStatus.COMPLETED, clock);
+            Session b = TestStores.claimAs(stores, in("/w/api"), SessionStatus.FAILED, clock);
+            TestStores.claimAs(stores, in("/w/api"), SessionStatus.COMPLETED, clock); // reported no cost
+            stores.sessions().updateAgent(a.id(), a.agent().withCostUsd(1.25), dev.agentharness.core.AgentParseCursor.START);
+            stores.sessions().updateAgent(b.id(), b.agent().withCostUsd(0.5), dev.agentharness.core.AgentParseCursor.START);
+            TestStores.claimAs(stores, in("/w/web"), SessionStatus.COMPLETED, clock);
+
+            Map<String, Double> costs = new java.util.HashMap<>();
+            for (ProjectSummary p : stores.projects().summaries()) {
+                costs.put(p.project().dir(), p.costUsd());
+            }
+            assertEquals(1.75, costs.get("/w/api"), 1e-9);
+            assertNull(costs.get("/w/web"));
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * Projects in {@code projects}. Rows appear by themselves: a trigger on {@code sessions} files each
  * new session's project and moves {@code last_run_at}; this store only adds the defaults and reads
- * the dashboard, in three statements however many projects there are.
+ * the dashboard (counts and known costs by status, each project's newest session), in three
+ * statements however many projects there are.
  */
 public final class SqliteProjectStore implements ProjectStore {
     private static final String COLUMNS = "SELECT dir, command, prompt, agent, tty, created_at, updated_at, last_run_at FROM projects";
@@ -28,7 +29,7 @@ public final class SqliteProjectStore implements ProjectStore {
     private static final String UPSERT = "INSERT INTO projects (dir, command, prompt, agent, tty, created_at, updated_at)"
             + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (dir) DO UPDATE SET"
             + " command = ?2, prompt = ?3, agent = ?4, tty = ?5, updated_at = ?6";
-    private static final String COUNTS = "SELECT project, status, COUNT(*) AS n FROM sessions"
+    private static final String COUNTS = "SELECT project, status, COUNT(*) AS n, SUM(cost_usd) AS cost FROM sessions"
             + " WHERE project IS NOT NULL GROUP BY project, status";
     private static final String LAST_SESSIONS = "SELECT " + SessionRows.COLUMNS + " FROM (SELECT *, ROW_NUMBER() OVER"
             + " (PARTITION BY project ORDER BY created_at DESC, id DESC) AS newest FROM sessions WHERE project IS NOT NULL)"
@@ -71,10 +72,17 @@ public final class SqliteProjectStore implements ProjectStore {
     public List<ProjectSummary> summaries() {
         return db.read(() -> {
             Map<String, Map<SessionStatus, Long>> counts = new HashMap<>();
+            // SUM over no known cost is NULL: a project whose sessions report no cost has an unknown cost, not $0.
+            Map<String, Double> costs = new HashMap<>();
             try (ResultSet rs = db.statement(COUNTS).executeQuery()) {
                 while (rs.next()) {
-                    counts.computeIfAbsent(rs.getString("project"), p -> new EnumMap<>(SessionStatus.class))
+                    String project = rs.getString("project");
+                    counts.computeIfAbsent(project, p -> new EnumMap<>(SessionStatus.class))
                             .put(SessionStatus.fromWireName(rs.getString("status")), rs.getLong("n"));
+                    double cost = rs.getDouble("cost");
+                    if (!rs.wasNull()) {
+                        costs.merge(project, cost, Double::sum);
+                    }
                 }
             }
             Map<String, Session> last = new HashMap<>();
@@ -88,19 +96,11 @@ public final class SqliteProjectStore implements ProjectStore {
             try (ResultSet rs = db.statement(ALL).executeQuery()) {
                 while (rs.next()) {
                     Project p = read(rs);
-                    out.add(new ProjectSummary(p, last.get(p.dir()), counts.getOrDefault(p.dir(), Map.of()), costOf(p.dir())));
+                    out.add(new ProjectSummary(p, last.get(p.dir()), counts.getOrDefault(p.dir(), Map.of()), costs.get(p.dir())));
                 }
             }
             return out;
         });
-    }
-
-    /**
-     * The project's total cost. Sessions do not record costs yet (the agent-awareness issue adds
-     * them); when they do, this becomes one more grouped SUM next to {@link #COUNTS}.
-     */
-    private Double costOf(String dir) {
-        return null;
     }
 
     private Project read(ResultSet rs) throws SQLException {

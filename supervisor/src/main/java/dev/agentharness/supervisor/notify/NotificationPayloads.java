@@ -48,9 +48,9 @@ public final class NotificationPayloads {
             session.put("exitCode", s.exitCode());
         }
         session.put("reason", s.reason());
-        Object cost = s.metadata().get("costUsd");
-        if (cost instanceof Number n) {
-            session.put("costUsd", n.doubleValue());
+        Double cost = s.agent().costUsd();
+        if (cost != null) {
+            session.put("costUsd", cost);
         } else {
             session.putNull("costUsd");
         }
@@ -71,9 +71,8 @@ public final class NotificationPayloads {
     }
 
     private static String mode(Session s) {
-        Object agent = s.metadata().get("agent");
-        if (agent instanceof String a && !a.isBlank()) {
-            return a;
+        if (s.spec().agent() != null) {
+            return s.spec().agent();
         }
         Path program = Path.of(s.command().get(0)).getFileName();
         return program == null ? s.command().get(0) : program.toString();
