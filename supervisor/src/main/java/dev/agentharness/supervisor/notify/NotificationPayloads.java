@@ -15,7 +15,7 @@ import java.time.format.DateTimeFormatter;
  * {@code {event, session: {id, mode, status, task, …}, timestamp, data}}, with the harness's own
  * fields added to {@code session} (name, slot, cwd, project, pid, exitCode, reason, costUsd,
  * startedAt, endedAt) and to {@code data} (the checkpoint's {@code question}, the previous status,
- * the reason). {@code mode} is the agent: its profile where the session records one, else the
+ * the reason). {@code mode} is the agent: its profile where it has a specific one (not {@code generic}), else the
  * command's program name; {@code task} is the command line. Environment values never appear.
  */
 public final class NotificationPayloads {
@@ -71,8 +71,9 @@ public final class NotificationPayloads {
     }
 
     private static String mode(Session s) {
-        if (s.spec().agent() != null) {
-            return s.spec().agent();
+        String agent = s.spec().agent();
+        if (agent != null && !agent.equals("generic")) {
+            return agent;
         }
         Path program = Path.of(s.command().get(0)).getFileName();
         return program == null ? s.command().get(0) : program.toString();
