@@ -50,6 +50,18 @@ public interface AgentProfile {
         return resumeCommand(command, agentSessionId, null).isPresent();
     }
 
+    /**
+     * {@code command} with {@code prompt} given the way this agent takes its first message: as the
+     * last argument, which is what Claude Code, Codex and Gemini CLI take, unless a profile says
+     * otherwise (aider: {@code --message}). A bare {@code harness start} in a project with a default
+     * prompt builds its command with this.
+     */
+    default List<String> withPrompt(List<String> command, String prompt) {
+        List<String> out = new java.util.ArrayList<>(command);
+        out.add(prompt);
+        return List.copyOf(out);
+    }
+
     /** The message a headless resume sends when the user gave none. */
     default String continuePrompt() {
         return "Continue where you left off.";

@@ -22,6 +22,15 @@ public final class AiderProfile implements AgentProfile {
     }
 
     @Override
+    public List<String> withPrompt(List<String> command, String prompt) {
+        // A bare argument would be a file for aider to edit; its first message is --message.
+        List<String> out = new ArrayList<>(command);
+        out.add("--message");
+        out.add(prompt);
+        return List.copyOf(out);
+    }
+
+    @Override
     public boolean runs(String executable) {
         return executable.equals("aider");
     }

@@ -17,4 +17,10 @@ class AiderProfileTest {
         assertTrue(profile.canResume(List.of("aider"), null));
         assertTrue(profile.parser(List.of("aider"), PriceTable.defaultPrices()).isEmpty());
     }
+
+    @Test
+    void aProjectsPromptIsAidersFirstMessageNotAFileToEdit() {
+        assertEquals(List.of("aider", "--yes", "--message", "fix the tests"),
+                profile.withPrompt(List.of("aider", "--yes"), "fix the tests"));
+    }
 }

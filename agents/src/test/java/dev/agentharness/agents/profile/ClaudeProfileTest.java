@@ -19,6 +19,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClaudeProfileTest {
+    @Test
+    void aProjectsPromptIsTheLastArgument() {
+        assertEquals(List.of("claude", "--model", "opus", "fix the tests"),
+                new ClaudeProfile().withPrompt(List.of("claude", "--model", "opus"), "fix the tests"));
+    }
+
     private final ClaudeProfile profile = new ClaudeProfile();
 
     private AgentOutputParser parser() {

@@ -153,9 +153,11 @@ public final class StartOptions {
                             + " (harness projects set " + project + " --command '...')"));
             argv = new ArrayList<>(defaults.command());
             if (defaults.prompt() != null) {
-                // Every agent CLI we know takes its prompt as the last argument; an agent profile that
-                // reads it from stdin instead is for the agent-awareness work to add here.
-                argv.add(defaults.prompt());
+                // The prompt goes as the agent's profile takes a first message (aider: --message).
+                String named = agent != null ? agent : defaults.agent();
+                AgentProfiles known = new AgentProfiles();
+                argv = known.resolve(named != null && known.byName(named).isPresent() ? named : null, argv)
+                        .withPrompt(argv, defaults.prompt());
             }
         }
         if (argv.get(0).isEmpty()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.Project;
 import dev.agentharness.core.SessionSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,23 @@ class StartOptionsTest {
         assertFalse(StartOptions.looksLikeAnId("build2"));
         assertFalse(StartOptions.looksLikeAnId("0-fix"));
         assertFalse(StartOptions.looksLikeAnId("1st_try"));
+    }
+
+    @Test
+    void aBareStartGivesTheProjectsPromptTheWayItsAgentTakesIt() {
+        Project claude = new Project(dir.toString(), List.of("claude", "--model", "opus"), "fix the tests", null, false,
+                null, null, null);
+        Project aider = new Project(dir.toString(), List.of("python3", "-m", "aider", "--yes"), "fix the tests", "aider",
+                false, null, null, null);
+        assertEquals(List.of("claude", "--model", "opus", "fix the tests"), bare(claude).command());
+        assertEquals(List.of("python3", "-m", "aider", "--yes", "--message", "fix the tests"), bare(aider).command(),
+                "aider takes its first message as --message; a bare argument would be a file to edit");
+    }
+
+    private SessionSpec bare(Project defaults) {
+        StartOptions options = new StartOptions();
+        new CommandLine(options).setStopAtPositional(true).parseArgs();
+        return options.toSpec(dir, Map.of(), project -> java.util.Optional.of(defaults));
     }
 
     @Test
