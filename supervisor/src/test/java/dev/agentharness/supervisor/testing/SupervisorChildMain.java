@@ -12,6 +12,11 @@ import java.util.List;
  * args[0], starts a supervisor and args[1] sessions that write {@link Utf8Stream} slowly and
  * endlessly (seed 2000 + i), plus one that ignores SIGTERM and sleeps, prints
  * "SESSION id pid seed" for each and "READY", then waits to be killed.
+ *
+ * <p>It also ends, at once, when its standard input reaches end of file: when the test that started
+ * it dies without killing it (a build interrupted by hand). Its writers then lose their reader and
+ * die of SIGPIPE. Without that, one interrupted build left a harness here capturing two endless
+ * writers into a deleted temporary directory until it had filled a 250 GB disk.
  */
 public final class SupervisorChildMain {
     public static void main(String[] args) throws Exception {
@@ -30,6 +35,9 @@ public final class SupervisorChildMain {
         System.out.println("SESSION " + sleeper.id() + " " + sleeper.pid() + " -1");
         System.out.println("READY");
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        while (System.in.read() != -1) {
+            // The test never writes; end of file means it is gone.
+        }
+        Runtime.getRuntime().halt(3);
     }
 }
