@@ -88,6 +88,9 @@ public final class HarnessHome {
      * @throws NoHomeException "no harness home at /path"
      */
     public HarnessHome requireExisting() {
+        // An unsafe path is the thing to fix first: reporting it missing would send the user to a
+        // start that is refused anyway (and a symlink to a directory is "a directory" here).
+        HomePath.check(dir);
         if (!Files.isDirectory(dir)) {
             throw new NoHomeException("no harness home at " + dir + " (nothing has run with it; check --home or "
                     + ENV_VAR + ")");

@@ -810,7 +810,7 @@ class BadInputTortureIT {
                 count("halfLineFlood", 200);
 
                 // The variant: 20 MB to an agent that never reads its stdin. Refused in one line, not OOM.
-                h.run("start", "--name", "deaf", "--", "sleep", "600").ok();
+                h.run("start", "-i", "--name", "deaf", "--", "sleep", "600").ok();
                 byte[] lots = new byte[20 << 20];
                 Arrays.fill(lots, (byte) 'x');
                 Path input = Files.write(h.scratch.resolve("lots"), lots);

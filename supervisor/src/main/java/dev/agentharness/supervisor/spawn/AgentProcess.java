@@ -18,6 +18,15 @@ public interface AgentProcess {
     void writeStdin(byte[] bytes);
 
     /** Closes stdin (for a terminal: sends the terminal's end-of-file character, Ctrl-D). */
+    /**
+     * Whether input given before has not all been taken by the agent yet. Pipes queue what they are
+     * given without a bound, so a writer that cares about memory waits for this to turn false; a
+     * terminal's input is written as it is given (the write blocks while the terminal is full).
+     */
+    default boolean hasPendingWrites() {
+        return false;
+    }
+
     void closeStdin();
 
     /**

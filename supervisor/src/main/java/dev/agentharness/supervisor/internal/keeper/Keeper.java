@@ -299,6 +299,17 @@ public final class Keeper {
             case KeeperProtocol.STDIN -> {
                 pump.tail().clear(); // whatever prompt it showed has its answer now
                 if (a != null) {
+                    // One frame at a time: until the agent has taken the last one, this reader stops
+                    // reading, the socket fills and the daemon's writer waits (issue 16's bound on
+                    // queued input, across the keeper). The keeper's small heap never holds more.
+                    while (a.hasPendingWrites() && !exited.isDone()) {
+                        try {
+                            Thread.sleep(10);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
                     try {
                         a.writeStdin(f.payload());
                     } catch (RuntimeException e) {

@@ -50,6 +50,8 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     private final Hello hello;
     private volatile boolean closed;
     private volatile boolean drained;
+    private volatile java.util.concurrent.Future<?> pendingInput = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private java.util.concurrent.ExecutorService inputWriter; // guarded by this; made on first input
 
     private KeeperClient(SocketChannel channel, DataInputStream in, DataOutputStream out, Hello hello) {
         this.channel = channel;
@@ -129,19 +131,45 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
         }
     }
 
+    /**
+     * Hands the bytes to this client's input writer and returns. The keeper reads the next frame only
+     * once its agent has taken the last one, so a deaf agent stalls this writer, not the caller: the
+     * supervisor sees {@link #hasPendingWrites()} and lets the next send wait, then refuses it, as it
+     * does for an agent on its own pipes. At most one request's bytes wait here.
+     */
     @Override
     public void writeStdin(byte[] bytes) {
-        for (int at = 0; at < bytes.length; at += KeeperProtocol.MAX_FRAME) {
-            send(KeeperProtocol.STDIN, Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + KeeperProtocol.MAX_FRAME)));
-        }
-        if (bytes.length == 0) {
-            send(KeeperProtocol.STDIN, bytes);
-        }
+        byte[] copy = bytes.clone();
+        pendingInput = inputWriter().submit(() -> {
+            for (int at = 0; at < copy.length; at += KeeperProtocol.MAX_FRAME) {
+                send(KeeperProtocol.STDIN, Arrays.copyOfRange(copy, at, Math.min(copy.length, at + KeeperProtocol.MAX_FRAME)));
+            }
+            if (copy.length == 0) {
+                send(KeeperProtocol.STDIN, copy);
+            }
+        });
     }
 
     @Override
+    public boolean hasPendingWrites() {
+        return !pendingInput.isDone();
+    }
+
+    /** After the input before it, as the agent would see it on a pipe. */
+    @Override
     public void closeStdin() {
-        send(KeeperProtocol.CLOSE_STDIN, new byte[0]);
+        pendingInput = inputWriter().submit(() -> send(KeeperProtocol.CLOSE_STDIN, new byte[0]));
+    }
+
+    private synchronized java.util.concurrent.ExecutorService inputWriter() {
+        if (inputWriter == null) {
+            inputWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "keeper-input-" + hello.agentPid());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return inputWriter;
     }
 
     @Override
@@ -168,7 +196,9 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
 
     private void send(byte type, byte[] payload) {
         try {
-            KeeperProtocol.write(out, type, payload);
+            synchronized (out) { // the input writer and the supervisor's threads share the stream
+                KeeperProtocol.write(out, type, payload);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("its keeper is out of reach (" + e.getMessage() + ")");
         }
@@ -178,6 +208,11 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        synchronized (this) {
+            if (inputWriter != null) {
+                inputWriter.shutdownNow();
+            }
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -92,6 +92,12 @@ public final class PipeSpawner implements Spawner {
         }
 
         @Override
+        public boolean hasPendingWrites() {
+            NuProcess p = process;
+            return p != null && p.hasPendingWrites();
+        }
+
+        @Override
         public void writeStdin(byte[] bytes) {
             if (stdinClosed.get()) {
                 throw new IllegalStateException("stdin is closed");
