@@ -162,9 +162,15 @@ class AgentsIT extends HarnessIT {
         HarnessProcesses.awaitTrue("its init line parsed", FUNCTIONAL,
                 () -> eventTypes(harness.json("show", first, "--json")).contains("agent_session"));
         String id = harness.session(first).path("agentSessionId").asText();
+        // A daemon's death alone no longer crashes a session (its keeper keeps the agent): the
+        // harness loses one only with its keeper, so both die here.
+        long agent = harness.session(first).path("pid").asLong();
+        long keeper = HarnessProcesses.keeperOf(agent);
         long daemon = harness.daemonPid().orElseThrow();
         HarnessProcesses.kill(daemon, "KILL");
-        HarnessProcesses.awaitTrue("the daemon to die", FUNCTIONAL, () -> !HarnessProcesses.alive(daemon));
+        HarnessProcesses.kill(keeper, "KILL");
+        HarnessProcesses.awaitTrue("the daemon and the keeper to die", FUNCTIONAL,
+                () -> !HarnessProcesses.alive(daemon) && !HarnessProcesses.alive(keeper));
 
         harness.start("daemon"); // the next daemon reconciles: crashed, then resumed by itself
         HarnessProcesses.awaitTrue("the automatic resume", FUNCTIONAL, () -> harness.json("ps", "--all", "--json").size() == 2);
