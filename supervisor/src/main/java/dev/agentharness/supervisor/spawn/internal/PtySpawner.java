@@ -41,10 +41,12 @@ public final class PtySpawner implements Spawner {
     private static final byte EOF_CHAR = 4; // Ctrl-D, the terminal's VEOF in canonical mode
 
     private final String envTool;
+    private final String shTool;
     private final LibC libc;
 
     public PtySpawner(String path) {
         this.envTool = find("env", path == null ? FALLBACK_PATH : path + ":" + FALLBACK_PATH);
+        this.shTool = find("sh", path == null ? FALLBACK_PATH : path + ":" + FALLBACK_PATH);
         this.libc = LibC.load();
     }
 
@@ -56,6 +58,18 @@ public final class PtySpawner implements Spawner {
         List<String> argv = new ArrayList<>();
         if (envTool == null) {
             throw new SpawnException("cannot launch agents: env (coreutils) not found on PATH");
+        }
+        if (shTool != null) {
+            // pty4j gives the terminal its size only after the child has started, so an agent that
+            // looked at once saw 0x0 and then got a SIGWINCH it never asked for. The child sets the
+            // size itself before the agent is exec'd; pty4j's later call then changes nothing and
+            // signals nobody. A fixed script; the agent's argv is passed through "$@" untouched.
+            argv.add(shTool);
+            argv.add("-c");
+            argv.add("stty cols \"$1\" rows \"$2\" 2>/dev/null; shift 2; exec \"$@\"");
+            argv.add("sh");
+            argv.add(Integer.toString(size.cols()));
+            argv.add(Integer.toString(size.rows()));
         }
         argv.add(envTool);
         argv.add("--default-signal=PIPE");
