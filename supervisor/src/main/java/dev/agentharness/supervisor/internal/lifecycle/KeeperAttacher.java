@@ -178,8 +178,7 @@ public final class KeeperAttacher {
         if (s == null || !s.process().isAlive()) {
             return null;
         }
-        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-            ch.connect(java.net.UnixDomainSocketAddress.of(s.socket()));
+        try (java.nio.channels.SocketChannel ch = connectToSpare(s)) {
             java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
             new java.io.DataOutputStream(b).writeUTF(sessionId);
             java.io.DataOutputStream out = new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(ch));
@@ -187,9 +186,32 @@ public final class KeeperAttacher {
                     dev.agentharness.supervisor.internal.keeper.KeeperProtocol.ADOPT, b.toByteArray());
             return s.process();
         } catch (IOException e) {
-            LOG.warn("the spare keeper (pid {}) did not take session {}: {}", s.process().pid(), sessionId, e.getMessage());
+            // Nothing is lost: the session gets a keeper of its own, only a little later.
+            LOG.info("the spare keeper (pid {}) did not take session {} ({}); starting a keeper for it",
+                    s.process().pid(), sessionId, e.getMessage());
             s.process().destroy();
             return null;
+        }
+    }
+
+    /**
+     * The spare's socket file appears at bind(2), a moment before it listens; a connection in
+     * between is refused. So a refusal is tried again for a short while before the spare is given up.
+     */
+    private static java.nio.channels.SocketChannel connectToSpare(Spare s) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        while (true) {
+            java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            try {
+                ch.connect(java.net.UnixDomainSocketAddress.of(s.socket()));
+                return ch;
+            } catch (IOException refused) {
+                ch.close();
+                if (System.nanoTime() > deadline || !s.process().isAlive()) {
+                    throw refused;
+                }
+                sleep(10);
+            }
         }
     }
 
