@@ -421,6 +421,14 @@ public final class KeeperAttacher {
             return Optional.empty();
         }
         KeeperFiles files = KeeperFiles.of(mode.home(), row.id());
+        if (row.status() == SessionStatus.STARTING) {
+            // A daemon killed while a keeper was booting (or a spare taking the session) left a row
+            // that its keeper is about to serve: wait for its socket a moment before calling it lost.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (!Files.exists(files.socket()) && !Files.exists(files.exitRecord()) && System.nanoTime() < deadline) {
+                sleep(50);
+            }
+        }
         if (Files.exists(files.socket())) {
             KeeperClient client = null;
             try {
