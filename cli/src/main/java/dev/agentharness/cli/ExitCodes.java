@@ -1,9 +1,6 @@
 package dev.agentharness.cli;
 
-import dev.agentharness.cli.control.RemoteException;
-import dev.agentharness.core.error.AmbiguousSessionException;
-import dev.agentharness.core.error.NoFreeSlotException;
-import dev.agentharness.core.error.NoSuchSessionException;
+import dev.agentharness.core.error.ErrorKind;
 import picocli.CommandLine;
 
 /**
@@ -29,20 +26,11 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
+    /** A parse error of picocli's is a usage error; everything else has its exit code in {@link ErrorKind}. */
     public static int of(Throwable e) {
-        if (e instanceof RemoteException remote) {
-            return remote.code().exitCode();
-        }
-        if (e instanceof NoFreeSlotException) {
-            return NO_FREE_SLOT;
-        }
-        if (e instanceof NoSuchSessionException || e instanceof AmbiguousSessionException) {
-            return NO_SUCH_SESSION;
-        }
-        if (e instanceof UsageException || e instanceof IllegalArgumentException
-                || e instanceof CommandLine.ParameterException) {
+        if (e instanceof CommandLine.ParameterException) {
             return USAGE;
         }
-        return ERROR;
+        return ErrorKind.of(e).exitCode();
     }
 }

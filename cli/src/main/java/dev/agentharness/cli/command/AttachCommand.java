@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.cli.ExitCodes;
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.attach.Attacher;
 import dev.agentharness.cli.attach.UserTerminal;
 import dev.agentharness.cli.lookup.SessionResolver;

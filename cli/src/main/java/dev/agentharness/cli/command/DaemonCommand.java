@@ -1,6 +1,6 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.daemon.Daemon;
 import dev.agentharness.cli.daemon.Retention;
 import dev.agentharness.store.HarnessHome;

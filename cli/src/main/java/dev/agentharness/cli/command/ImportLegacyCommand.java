@@ -1,6 +1,6 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.format.JsonViews.ImportView;
 import dev.agentharness.core.LegacyImportReport;
 import dev.agentharness.store.SqliteStores;

@@ -1,6 +1,6 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.core.ProjectDirs;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.store.HarnessHome;
 import dev.agentharness.terminal.PromptRules;
 import java.io.IOException;

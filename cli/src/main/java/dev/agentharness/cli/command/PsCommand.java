@@ -9,7 +9,7 @@ import dev.agentharness.core.SessionQuery;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.store.SqliteStores;
 import java.io.PrintWriter;
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,6 +1,6 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.control.ControlProtocol;
 import dev.agentharness.core.TerminalSize;

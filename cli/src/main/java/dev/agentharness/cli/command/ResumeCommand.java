@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentharness.agents.AgentProfiles;
 import dev.agentharness.cli.ExitCodes;
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.control.ControlProtocol;
 import dev.agentharness.cli.format.JsonViews.SessionView;

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.control.ControlProtocol;
 import dev.agentharness.cli.lookup.SessionResolver;

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.agents.AgentProfiles;
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.core.Project;
 import dev.agentharness.core.ProjectDirs;
 import dev.agentharness.core.RestartPolicy;

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.cli.Errors;
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.daemon.DaemonPid;
 import dev.agentharness.cli.lookup.SessionResolver;
 import dev.agentharness.cli.tail.ChunkSink;

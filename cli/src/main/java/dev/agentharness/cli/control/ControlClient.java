@@ -1,5 +1,7 @@
 package dev.agentharness.cli.control;
 
+import dev.agentharness.core.error.ErrorKind;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -128,7 +130,7 @@ public final class ControlClient implements AutoCloseable {
         }
         if (!node.path("ok").asBoolean(false)) {
             JsonNode error = node.path("error");
-            throw new RemoteException(ErrorCode.fromWireName(error.path("code").asText(null)),
+            throw new RemoteException(ErrorKind.fromSocketCode(error.path("code").asText(null)),
                     error.path("message").asText("the daemon reported an error without a message"));
         }
         return node;

@@ -1,5 +1,7 @@
 package dev.agentharness.cli.control;
 
+import dev.agentharness.core.error.BadRequestException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,14 +1,16 @@
 package dev.agentharness.cli.daemon;
 
+import dev.agentharness.core.error.ShuttingDownException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.Version;
-import dev.agentharness.cli.control.BadRequestException;
+import dev.agentharness.core.error.BadRequestException;
 import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.control.ErrorCode;
+import dev.agentharness.core.error.ErrorKind;
 import dev.agentharness.cli.control.JsonFields;
 import dev.agentharness.cli.control.WireSpec;
 import dev.agentharness.cli.format.JsonViews.SessionView;
@@ -95,7 +97,7 @@ public final class RequestHandler {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return error(ErrorCode.SHUTTING_DOWN, "the daemon is shutting down");
+            return error(ErrorKind.SHUTTING_DOWN, "the daemon is shutting down");
         } catch (Throwable e) {
             return failure(op, unwrap(e));
         }
@@ -351,9 +353,9 @@ public final class RequestHandler {
     }
 
     private String failure(String op, Throwable e) {
-        ErrorCode code = codeOf(e);
+        ErrorKind code = ErrorKind.of(e);
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        if (code == ErrorCode.ERROR && !(e instanceof HarnessException)) {
+        if (code == ErrorKind.INTERNAL) {
             log.error("{} failed", ControlChars.forLog(op), e);
             message = "internal error in the daemon: " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "") + " (see daemon.log)";
@@ -363,48 +365,14 @@ public final class RequestHandler {
         return error(code, message);
     }
 
-    private String error(ErrorCode code, String message) {
+    private String error(ErrorKind code, String message) {
         ObjectNode r = mapper.createObjectNode().put("ok", false);
-        r.putObject("error").put("code", code.wireName()).put("message", message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; "));
+        r.putObject("error").put("code", code.socketCode()).put("message", message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; "));
         try {
             return mapper.writeValueAsString(r);
         } catch (JsonProcessingException e) {
             return "{\"ok\":false,\"error\":{\"code\":\"error\",\"message\":\"unprintable error\"}}";
         }
-    }
-
-    static ErrorCode codeOf(Throwable e) {
-        if (e instanceof ShuttingDownException) {
-            return ErrorCode.SHUTTING_DOWN;
-        }
-        if (e instanceof BadRequestException) {
-            return ErrorCode.BAD_REQUEST;
-        }
-        if (e instanceof NoFreeSlotException) {
-            return ErrorCode.NO_FREE_SLOT;
-        }
-        if (e instanceof NoSuchSessionException) {
-            return ErrorCode.NO_SUCH_SESSION;
-        }
-        if (e instanceof AmbiguousSessionException) {
-            return ErrorCode.AMBIGUOUS_SESSION;
-        }
-        if (e instanceof UsageException || e instanceof IllegalArgumentException) {
-            return ErrorCode.USAGE;
-        }
-        if (e instanceof SessionNotActiveException) {
-            return ErrorCode.NOT_ACTIVE;
-        }
-        if (e instanceof DuplicateNameException) {
-            return ErrorCode.DUPLICATE_NAME;
-        }
-        if (e instanceof IllegalTransitionException) {
-            return ErrorCode.ILLEGAL_TRANSITION;
-        }
-        if (e instanceof SpawnException) {
-            return ErrorCode.SPAWN_FAILED;
-        }
-        return ErrorCode.ERROR;
     }
 
     private static Throwable unwrap(Throwable e) {

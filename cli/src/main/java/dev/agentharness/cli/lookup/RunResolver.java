@@ -1,6 +1,6 @@
 package dev.agentharness.cli.lookup;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.core.Run;
 import dev.agentharness.core.error.HarnessException;
 import dev.agentharness.core.store.RunStore;

@@ -1,6 +1,6 @@
 package dev.agentharness.cli.lookup;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.error.AmbiguousSessionException;
 import dev.agentharness.core.error.NoSuchSessionException;

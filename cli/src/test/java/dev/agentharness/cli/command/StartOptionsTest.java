@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import dev.agentharness.core.Project;
 import dev.agentharness.core.SessionSpec;
 import java.nio.file.Files;

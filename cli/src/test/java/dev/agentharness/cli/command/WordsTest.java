@@ -3,7 +3,7 @@ package dev.agentharness.cli.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.agentharness.cli.UsageException;
+import dev.agentharness.core.error.UsageException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.agentharness.cli.control;
 
+import dev.agentharness.core.error.BadRequestException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

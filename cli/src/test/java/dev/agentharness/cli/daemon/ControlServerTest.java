@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentharness.cli.Fakes;
 import dev.agentharness.cli.control.ControlClient;
 import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.control.ErrorCode;
+import dev.agentharness.core.error.ErrorKind;
 import dev.agentharness.cli.control.RemoteException;
 import dev.agentharness.cli.format.JsonViews.ReconcileView;
 import dev.agentharness.core.QueuedStart;
@@ -269,12 +269,12 @@ class ControlServerTest {
     void errorsCarryTheirCodes() {
         try (ControlClient c = client()) {
             RemoteException e = assertThrows(RemoteException.class, () -> c.call(c.request("pause").put("session", "nope")));
-            assertEquals(ErrorCode.NO_SUCH_SESSION, e.code());
-            assertEquals(4, e.code().exitCode());
+            assertEquals(ErrorKind.NO_SUCH_SESSION, e.kind());
+            assertEquals(4, e.kind().exitCode());
             var start = c.request("start");
             start.putObject("spec").put("cwd", "/").putArray("command").add("true");
             RemoteException busy = assertThrows(RemoteException.class, () -> c.call(start));
-            assertEquals(ErrorCode.NO_FREE_SLOT, busy.code());
+            assertEquals(ErrorKind.NO_FREE_SLOT, busy.kind());
             assertTrue(busy.getMessage().contains("all 3 slots are busy"), busy.getMessage());
             // The connection still serves after errors.
             assertNotNull(c.call(c.request("pause").put("session", "known")).get("session"));
@@ -330,7 +330,7 @@ class ControlServerTest {
             shutdownRequested.set("test");
             var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> answer.get(10, TimeUnit.SECONDS));
             RemoteException remote = (RemoteException) e.getCause();
-            assertEquals(ErrorCode.SHUTTING_DOWN, remote.code());
+            assertEquals(ErrorKind.SHUTTING_DOWN, remote.kind());
             assertTrue(remote.getMessage().contains("stays queued"), remote.getMessage());
         }
         assertEquals(-1, withdrawn.get());
@@ -342,7 +342,7 @@ class ControlServerTest {
             assertEquals(4242, c.call(c.request("shutdown")).path("pid").asLong());
             assertEquals("harness shutdown", shutdownRequested.get());
             RemoteException e = assertThrows(RemoteException.class, () -> c.call(c.request("pause").put("session", "known")));
-            assertEquals(ErrorCode.SHUTTING_DOWN, e.code());
+            assertEquals(ErrorKind.SHUTTING_DOWN, e.kind());
         }
     }
 
@@ -366,7 +366,7 @@ class ControlServerTest {
             assertTrue(readLine(b).contains("\"ok\":true"));
             try (ControlClient c = client()) {
                 RemoteException e = assertThrows(RemoteException.class, () -> c.call(c.request(ControlProtocol.OP_PING)));
-                assertEquals(ErrorCode.BUSY, e.code());
+                assertEquals(ErrorKind.BUSY, e.kind());
                 assertTrue(e.getMessage().contains("2 connections"), e.getMessage());
             }
         }
@@ -378,7 +378,7 @@ class ControlServerTest {
                 assertServing();
                 return;
             } catch (RemoteException busy) {
-                if (busy.code() != ErrorCode.BUSY || System.nanoTime() > deadline) {
+                if (busy.kind() != ErrorKind.BUSY || System.nanoTime() > deadline) {
                     throw busy;
                 }
                 try {

@@ -8,7 +8,7 @@ public class IllegalTransitionException extends HarnessException {
     private final SessionStatus to;
 
     public IllegalTransitionException(String sessionLabel, SessionStatus from, SessionStatus to) {
-        super("session " + sessionLabel + " is " + from.wireName() + "; it cannot become " + to.wireName());
+        super(ErrorKind.ILLEGAL_TRANSITION, "session " + sessionLabel + " is " + from.wireName() + "; it cannot become " + to.wireName());
         this.from = from;
         this.to = to;
     }

@@ -19,7 +19,7 @@ public class NoFreeSlotException extends HarnessException {
      * @param requestedSlot the slot asked for, or null when any slot would do
      */
     public NoFreeSlotException(Map<Integer, String> occupants, Integer requestedSlot) {
-        super(message(occupants, requestedSlot));
+        super(ErrorKind.NO_FREE_SLOT, message(occupants, requestedSlot));
         this.occupants = Collections.unmodifiableSortedMap(new TreeMap<>(occupants));
         this.requestedSlot = requestedSlot;
     }

@@ -1,0 +1,7 @@
+package dev.agentharness.service;
+
+/** Ends a subscription; idempotent. */
+public interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+}
