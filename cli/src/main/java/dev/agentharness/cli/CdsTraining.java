@@ -1,7 +1,7 @@
 package dev.agentharness.cli;
 
-import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.control.LineChannel;
+import dev.agentharness.service.wire.ControlProtocol;
+import dev.agentharness.service.wire.LineChannel;
 import dev.agentharness.store.HarnessHome;
 import java.io.IOException;
 import java.io.OutputStream;

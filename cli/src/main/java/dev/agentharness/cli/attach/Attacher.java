@@ -1,10 +1,10 @@
 package dev.agentharness.cli.attach;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.daemon.Signals;
-import dev.agentharness.cli.screen.StoredScreen;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.wire.ControlProtocol;
+import dev.agentharness.daemon.Signals;
+import dev.agentharness.service.screen.StoredScreen;
 import dev.agentharness.cli.tail.ChunkSink;
 import dev.agentharness.cli.tail.OutputFollower;
 import dev.agentharness.core.Session;

@@ -4,7 +4,7 @@ import dev.agentharness.cli.ExitCodes;
 import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.attach.Attacher;
 import dev.agentharness.cli.attach.UserTerminal;
-import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.service.lookup.SessionResolver;
 import dev.agentharness.core.Session;
 import dev.agentharness.store.SqliteStores;
 import dev.agentharness.terminal.KeyEncoder;

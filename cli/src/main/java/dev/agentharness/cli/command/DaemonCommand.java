@@ -1,8 +1,8 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.core.error.UsageException;
-import dev.agentharness.cli.daemon.Daemon;
-import dev.agentharness.cli.daemon.Retention;
+import dev.agentharness.daemon.Daemon;
+import dev.agentharness.daemon.Retention;
 import dev.agentharness.store.HarnessHome;
 import dev.agentharness.supervisor.SupervisorConfig;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.lookup.SessionResolver;
 import dev.agentharness.core.error.DaemonUnavailableException;
 import dev.agentharness.store.SqliteStores;
 import java.util.Optional;

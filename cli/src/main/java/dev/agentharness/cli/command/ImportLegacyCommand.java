@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.core.error.UsageException;
-import dev.agentharness.cli.format.JsonViews.ImportView;
+import dev.agentharness.service.view.JsonViews.ImportView;
 import dev.agentharness.core.LegacyImportReport;
 import dev.agentharness.store.SqliteStores;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.format.Human;
-import dev.agentharness.cli.format.JsonViews.ProjectView;
+import dev.agentharness.service.view.Human;
+import dev.agentharness.service.view.JsonViews.ProjectView;
 import dev.agentharness.cli.format.TableFormatter;
 import dev.agentharness.cli.format.TableFormatter.Align;
 import dev.agentharness.core.ProjectSummary;

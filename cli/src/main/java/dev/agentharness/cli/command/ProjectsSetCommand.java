@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.core.error.UsageException;
-import dev.agentharness.cli.format.Human;
+import dev.agentharness.service.view.Human;
 import dev.agentharness.core.Project;
 import dev.agentharness.core.ProjectDefaults;
 import dev.agentharness.store.SqliteStores;

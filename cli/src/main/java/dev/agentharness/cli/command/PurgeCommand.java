@@ -1,8 +1,8 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.core.error.UsageException;
-import dev.agentharness.cli.format.Human;
-import dev.agentharness.cli.format.JsonViews.PurgeView;
+import dev.agentharness.service.view.Human;
+import dev.agentharness.service.view.JsonViews.PurgeView;
 import dev.agentharness.core.PurgeCriteria;
 import dev.agentharness.core.PurgeResult;
 import dev.agentharness.core.SessionStatus;

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.format.Human;
-import dev.agentharness.cli.format.JsonViews.QueuedView;
+import dev.agentharness.service.view.Human;
+import dev.agentharness.service.view.JsonViews.QueuedView;
 import dev.agentharness.cli.format.TableFormatter;
 import dev.agentharness.cli.format.TableFormatter.Align;
 import dev.agentharness.core.QueuedStart;

@@ -1,12 +1,12 @@
 package dev.agentharness.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.daemon.Reports;
-import dev.agentharness.cli.daemon.SupervisorWiring;
-import dev.agentharness.cli.format.JsonViews.ReconcileItemView;
-import dev.agentharness.cli.format.JsonViews.ReconcileView;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.wire.ControlProtocol;
+import dev.agentharness.daemon.Reports;
+import dev.agentharness.daemon.SupervisorWiring;
+import dev.agentharness.service.view.JsonViews.ReconcileItemView;
+import dev.agentharness.service.view.JsonViews.ReconcileView;
 import dev.agentharness.store.SqliteStores;
 import dev.agentharness.supervisor.SupervisorConfig;
 import java.io.PrintWriter;
@@ -55,7 +55,7 @@ public final class RecoverCommand implements Callable<Integer> {
         try (SqliteStores stores = ctx.openStores()) {
             queued = !stores.queue().list().isEmpty();
         }
-        if (queued || dev.agentharness.cli.daemon.KeeperCommand.anyKeeperFiles(ctx.home())) {
+        if (queued || dev.agentharness.daemon.KeeperCommand.anyKeeperFiles(ctx.home())) {
             // Sessions whose keepers outlived the daemon are taken over by a daemon, which stays to run them.
             // Reconciling frees slots, and an in-process supervisor would start queued agents only to stop them.
             return viaDaemon(Optional.of(ctx.daemonOrLaunch()), true).orElseThrow();

@@ -1,8 +1,8 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.core.error.UsageException;
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.wire.ControlProtocol;
 import dev.agentharness.core.TerminalSize;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

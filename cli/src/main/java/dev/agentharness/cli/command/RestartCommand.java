@@ -1,8 +1,8 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.cli.ExitCodes;
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.wire.ControlProtocol;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

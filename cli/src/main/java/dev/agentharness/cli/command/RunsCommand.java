@@ -1,9 +1,9 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.format.JsonViews.RunView;
+import dev.agentharness.service.view.JsonViews.RunView;
 import dev.agentharness.cli.format.TableFormatter;
 import dev.agentharness.cli.format.TableFormatter.Align;
-import dev.agentharness.cli.format.Human;
+import dev.agentharness.service.view.Human;
 import dev.agentharness.core.AgentCostTotals;
 import dev.agentharness.core.Run;
 import dev.agentharness.core.SessionQuery;

@@ -1,6 +1,6 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.lookup.RunResolver;
+import dev.agentharness.service.lookup.RunResolver;
 import dev.agentharness.core.Run;
 import dev.agentharness.store.SqliteStores;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.lookup.SessionResolver;
-import dev.agentharness.cli.screen.StoredScreen;
+import dev.agentharness.service.lookup.SessionResolver;
+import dev.agentharness.service.screen.StoredScreen;
 import dev.agentharness.core.Session;
 import dev.agentharness.store.SqliteStores;
 import dev.agentharness.terminal.Prompt;

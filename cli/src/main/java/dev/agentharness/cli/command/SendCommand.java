@@ -2,10 +2,10 @@ package dev.agentharness.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentharness.core.error.UsageException;
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.lookup.SessionResolver;
-import dev.agentharness.cli.screen.StoredScreen;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.wire.ControlProtocol;
+import dev.agentharness.service.lookup.SessionResolver;
+import dev.agentharness.service.screen.StoredScreen;
 import dev.agentharness.core.Session;
 import dev.agentharness.store.SqliteStores;
 import dev.agentharness.terminal.KeyEncoder;

@@ -2,10 +2,10 @@ package dev.agentharness.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.control.WireSpec;
-import dev.agentharness.cli.format.JsonViews.SessionView;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.wire.ControlProtocol;
+import dev.agentharness.service.wire.WireSpec;
+import dev.agentharness.service.view.JsonViews.SessionView;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.error.DaemonUnavailableException;
 

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.wire.ControlProtocol;
 import dev.agentharness.core.error.HarnessException;
 import java.time.Duration;
 import java.util.Optional;

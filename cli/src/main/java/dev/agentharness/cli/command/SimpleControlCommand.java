@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.format.JsonViews.SessionView;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.view.JsonViews.SessionView;
 
 /** pause and resume: one request about one session, answered with the session. */
 final class SimpleControlCommand {

@@ -1,7 +1,7 @@
 package dev.agentharness.cli.command;
 
-import dev.agentharness.cli.format.Human;
-import dev.agentharness.cli.format.JsonViews.StatsView;
+import dev.agentharness.service.view.Human;
+import dev.agentharness.service.view.JsonViews.StatsView;
 import dev.agentharness.core.AgentCostTotals;
 import dev.agentharness.core.SessionQuery;
 import dev.agentharness.core.SessionStats;

@@ -1,9 +1,9 @@
 package dev.agentharness.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentharness.cli.control.ControlClient;
-import dev.agentharness.cli.control.ControlProtocol;
-import dev.agentharness.cli.format.JsonViews.SessionView;
+import dev.agentharness.service.wire.ControlClient;
+import dev.agentharness.service.wire.ControlProtocol;
+import dev.agentharness.service.view.JsonViews.SessionView;
 import dev.agentharness.core.DurationFormat;
 import java.time.Duration;
 import java.util.concurrent.Callable;

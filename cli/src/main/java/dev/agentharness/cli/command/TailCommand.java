@@ -2,8 +2,8 @@ package dev.agentharness.cli.command;
 
 import dev.agentharness.cli.Errors;
 import dev.agentharness.core.error.UsageException;
-import dev.agentharness.cli.daemon.DaemonPid;
-import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.daemon.DaemonPid;
+import dev.agentharness.service.lookup.SessionResolver;
 import dev.agentharness.cli.tail.ChunkSink;
 import dev.agentharness.cli.tail.EscapingStream;
 import dev.agentharness.cli.tail.OutputFollower;

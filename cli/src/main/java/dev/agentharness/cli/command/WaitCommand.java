@@ -1,8 +1,8 @@
 package dev.agentharness.cli.command;
 
 import dev.agentharness.cli.ExitCodes;
-import dev.agentharness.cli.format.JsonViews.SessionView;
-import dev.agentharness.cli.lookup.SessionResolver;
+import dev.agentharness.service.view.JsonViews.SessionView;
+import dev.agentharness.service.lookup.SessionResolver;
 import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.error.HarnessException;

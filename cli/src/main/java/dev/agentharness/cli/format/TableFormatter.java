@@ -1,5 +1,7 @@
 package dev.agentharness.cli.format;
 
+import dev.agentharness.service.view.Human;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.agentharness.cli.format;
 
+import dev.agentharness.service.view.Human;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.agentharness.cli.format.TableFormatter.Align;

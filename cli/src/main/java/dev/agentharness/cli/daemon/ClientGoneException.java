@@ -1,8 +1,0 @@
-package dev.agentharness.cli.daemon;
-
-/** The client closed its connection while its request was still waiting; no answer will be sent. */
-public class ClientGoneException extends Exception {
-    public ClientGoneException() {
-        super("client disconnected");
-    }
-}

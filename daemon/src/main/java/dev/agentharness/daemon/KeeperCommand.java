@@ -1,0 +1,98 @@
+package dev.agentharness.daemon;
+
+import dev.agentharness.store.HarnessHome;
+import dev.agentharness.supervisor.KeeperMode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the daemon starts a session's keeper (docs/design/keeper.md): the same jar, a small JVM.
+ * Measured in docs/BENCHMARKS.md; the options are what keeps its RSS low (a 16 MiB heap, small
+ * thread stacks, the serial collector, C1 only, no perf data file) and its start short (C1, CDS).
+ */
+public final class KeeperCommand {
+    public static final String MAIN_CLASS = "dev.agentharness.supervisor.keeper.KeeperMain";
+    /** Extra JVM options for keepers, split on whitespace, after the defaults. */
+    public static final String JAVA_OPTS_ENV = "HARNESS_KEEPER_JAVA_OPTS";
+    /** {@code HARNESS_KEEPERS=0} runs agents inside the daemon as before keepers (for comparisons only). */
+    public static final String KEEPERS_ENV = "HARNESS_KEEPERS";
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx16m", "-Xms4m", "-Xss256k", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
+            "-XX:MaxMetaspaceSize=48m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    private static final List<String> INHERITED_PROPERTIES = List.of(
+            "org.sqlite.lib.path", "org.sqlite.lib.name", "org.sqlite.tmpdir", "java.io.tmpdir");
+
+    private KeeperCommand() {
+    }
+
+    public static KeeperMode mode(HarnessHome home, Map<String, String> env) {
+        if ("0".equals(env.get(KEEPERS_ENV))) {
+            return KeeperMode.inProcess();
+        }
+        List<String> command = new ArrayList<>();
+        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                command.add(candidate);
+                break;
+            }
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(DEFAULT_JVM_OPTIONS);
+        String extra = env.get(JAVA_OPTS_ENV);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        for (String property : INHERITED_PROPERTIES) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
+        }
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
+            }
+        }
+        // The launcher's AppCDS archive of the same jar (recorded from a `ps` and a `start`): most of
+        // what a keeper loads (the stores, sqlite-jdbc, the JDK) is in it, which shortens its start.
+        if (entries.size() == 1 && entries.get(0).endsWith(".jar")) {
+            Path archive = Path.of(entries.get(0)).resolveSibling("harness.jsa");
+            if (Files.isReadable(archive)) {
+                command.add("-XX:SharedArchiveFile=" + archive);
+            }
+        }
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, entries));
+        command.add(MAIN_CLASS);
+        return KeeperMode.keepers(command, home.dir().toAbsolutePath());
+    }
+
+    private static boolean answers(Path socket) {
+        try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether any keeper answers on its socket or has left an exit record in the home. */
+    public static boolean anyKeeperFiles(HarnessHome home) {
+        Path dir = home.dir().resolve("keepers");
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            // A spare keeper (spare-PID.sock) has no session: it goes away with its daemon.
+            return files.filter(p -> !p.getFileName().toString().startsWith("spare-"))
+                    .anyMatch(p -> p.toString().endsWith(".exit") || (p.toString().endsWith(".sock") && answers(p)));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}

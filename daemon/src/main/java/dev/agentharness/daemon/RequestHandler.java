@@ -1,0 +1,384 @@
+package dev.agentharness.daemon;
+
+import dev.agentharness.core.error.ShuttingDownException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentharness.core.error.UsageException;
+import dev.agentharness.service.HarnessVersion;
+import dev.agentharness.core.error.BadRequestException;
+import dev.agentharness.service.wire.ControlProtocol;
+import dev.agentharness.core.error.ErrorKind;
+import dev.agentharness.service.wire.JsonFields;
+import dev.agentharness.service.wire.WireSpec;
+import dev.agentharness.service.view.JsonViews.SessionView;
+import dev.agentharness.service.lookup.RunResolver;
+import dev.agentharness.service.lookup.SessionResolver;
+import dev.agentharness.core.ControlChars;
+import dev.agentharness.core.DurationFormat;
+import dev.agentharness.core.Run;
+import dev.agentharness.core.RunStatus;
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.TerminalSize;
+import dev.agentharness.core.error.AmbiguousSessionException;
+import dev.agentharness.core.error.DuplicateNameException;
+import dev.agentharness.core.error.HarnessException;
+import dev.agentharness.core.error.IllegalTransitionException;
+import dev.agentharness.core.error.NoFreeSlotException;
+import dev.agentharness.core.error.NoSuchSessionException;
+import dev.agentharness.core.error.SessionNotActiveException;
+import dev.agentharness.core.error.SpawnException;
+import dev.agentharness.core.store.RunStore;
+import dev.agentharness.core.store.SessionStore;
+import dev.agentharness.core.store.StartQueue;
+import dev.agentharness.supervisor.StartOutcome;
+import dev.agentharness.supervisor.Supervisor;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one control request line. Everything is validated here, whatever the client claims:
+ * a malformed or hostile request gets an error answer and never takes the daemon down.
+ *
+ * <p>Session references (id, id prefix, name) are resolved here against the store, so clients need
+ * not open the database to address a session.
+ */
+public final class RequestHandler {
+    private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+
+    private final Supervisor supervisor;
+    private final SessionStore sessions;
+    private final RunStore runs;
+    private final StartQueue queue;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final DaemonControl daemon;
+    private final Duration defaultGrace;
+    /** Queued starts that a client waits for, by queue id: completed exceptionally when the request is cancelled. */
+    private final java.util.Map<Long, java.util.concurrent.CompletableFuture<Session>> cancellations =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    public RequestHandler(Supervisor supervisor, SessionStore sessions, RunStore runs, StartQueue queue,
+                          ObjectMapper mapper, Clock clock, DaemonControl daemon, Duration defaultGrace) {
+        this.supervisor = supervisor;
+        this.sessions = sessions;
+        this.runs = runs;
+        this.queue = queue;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.daemon = daemon;
+        this.defaultGrace = defaultGrace;
+    }
+
+    /**
+     * @return the response line, or null when the client went away and no answer is due
+     */
+    public String handle(String line, Waiter waiter) {
+        String op = "?";
+        try {
+            JsonNode request = parse(line);
+            op = JsonFields.requireText(request, "op");
+            if (daemon.isShuttingDown() && !op.equals(ControlProtocol.OP_PING)) {
+                throw new ShuttingDownException("the daemon is shutting down");
+            }
+            return write(dispatch(op, request, waiter));
+        } catch (ClientGoneException e) {
+            log.info("{}: client disconnected while waiting", ControlChars.forLog(op));
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(ErrorKind.SHUTTING_DOWN, "the daemon is shutting down");
+        } catch (Throwable e) {
+            return failure(op, unwrap(e));
+        }
+    }
+
+    private JsonNode parse(String line) {
+        JsonNode request;
+        try {
+            request = mapper.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("malformed JSON: " + e.getOriginalMessage());
+        }
+        if (request == null || !request.isObject()) {
+            throw new BadRequestException("a request must be one JSON object per line");
+        }
+        return request;
+    }
+
+    private ObjectNode dispatch(String op, JsonNode request, Waiter waiter) throws Exception {
+        return switch (op) {
+            case ControlProtocol.OP_PING -> ping();
+            case ControlProtocol.OP_START -> start(request, waiter);
+            case ControlProtocol.OP_STOP -> stop(request, waiter);
+            case ControlProtocol.OP_PAUSE -> withSession(supervisor.pause(session(request).id()));
+            case ControlProtocol.OP_RESUME -> resume(request);
+            case ControlProtocol.OP_RESTART -> restart(request);
+            case ControlProtocol.OP_SEND -> send(request);
+            case ControlProtocol.OP_RESIZE -> resize(request);
+            case ControlProtocol.OP_RECOVER -> recover();
+            case ControlProtocol.OP_SHUTDOWN -> shutdown(request);
+            case ControlProtocol.OP_QUEUE_CANCEL -> cancelQueued(request);
+            default -> throw new BadRequestException("unknown op '" + op + "'");
+        };
+    }
+
+    private ObjectNode ping() {
+        ObjectNode r = ok();
+        r.put("pid", daemon.pid());
+        r.put("version", HarnessVersion.current());
+        r.put("startedAt", daemon.startedAt().toString());
+        r.put("slots", sessions.slotCount());
+        r.set("startupReport", mapper.valueToTree(daemon.startupReport()));
+        return r;
+    }
+
+    private ObjectNode start(JsonNode request, Waiter waiter) throws Exception {
+        SessionSpec spec = WireSpec.fromJson(JsonFields.requireObject(request, "spec"), mapper);
+        boolean wait = JsonFields.optionalBoolean(request, "wait");
+        if (spec.requestedSlot() != null && spec.requestedSlot() > sessions.slotCount()) {
+            throw new UsageException("invalid slot " + spec.requestedSlot() + " (there are slots 1 to " + sessions.slotCount() + ")");
+        }
+        spec = spec.withRunId(runFor(spec.runId()));
+        log.info("start{}: {}", wait ? " (wait)" : "", ControlChars.forLog(spec));
+        if (!wait) {
+            return withSession(supervisor.startSession(spec));
+        }
+        StartOutcome outcome = supervisor.startOrQueue(spec);
+        if (!outcome.isQueued()) {
+            return withSession(outcome.session());
+        }
+        long queueId = outcome.queued().id();
+        log.info("start request {} queued: no free slot", queueId);
+        java.util.concurrent.CompletableFuture<Session> cancelled = new java.util.concurrent.CompletableFuture<>();
+        cancellations.put(queueId, cancelled);
+        if (JsonFields.optionalBoolean(request, "progress")) {
+            // The client learns the id now, so that it can say which request stays queued if this daemon dies.
+            ObjectNode queued = ok();
+            queued.putObject("queued").put("id", queueId);
+            try {
+                waiter.progress(write(queued));
+            } catch (java.io.IOException gone) {
+                cancellations.remove(queueId);
+                if (queue.remove(queueId)) {
+                    log.info("start request {} withdrawn: its client disconnected", queueId);
+                }
+                throw new ClientGoneException();
+            }
+        }
+        Session started;
+        try {
+            started = waiter.await(supervisor.whenDequeued(queueId).applyToEither(cancelled, s -> s), () -> {
+                // A daemon that shuts down drops its connections; the queue outlives it on purpose.
+                if (!daemon.isShuttingDown() && queue.remove(queueId)) {
+                    log.info("start request {} withdrawn: its client disconnected", queueId);
+                }
+            }, daemon::isShuttingDown);
+        } catch (CancellationException e) {
+            throw new ShuttingDownException("the daemon is shutting down; start request " + queueId
+                    + " stays queued and starts when a daemon runs again");
+        } finally {
+            cancellations.remove(queueId);
+        }
+        return withSession(started);
+    }
+
+    /** The run a new session joins: the one asked for (which must be open), else the active run, else none. */
+    private String runFor(String requested) {
+        if (requested != null) {
+            Run run = new RunResolver(runs).resolve(requested);
+            if (run.status() != RunStatus.ACTIVE) {
+                throw new UsageException("run " + run.id() + " is completed; start a new one with harness runs new");
+            }
+            return run.id();
+        }
+        return runs.getActiveRun().map(Run::id).orElse(null);
+    }
+
+    private ObjectNode stop(JsonNode request, Waiter waiter) throws Exception {
+        Session s = session(request);
+        String graceText = JsonFields.optionalText(request, "grace");
+        Duration grace = graceText == null ? defaultGrace : DurationFormat.parse(graceText);
+        boolean force = JsonFields.optionalBoolean(request, "force");
+        log.info("stop {} (grace {}, force {})", s.id(), DurationFormat.format(grace), force);
+        // A client that leaves does not cancel the stop: the signal has been sent.
+        Session ended = waiter.await(supervisor.stop(s.id(), grace, force), () -> { }, () -> false);
+        return withSession(ended);
+    }
+
+    private ObjectNode restart(JsonNode request) {
+        Session s = session(request);
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        JsonNode envNode = request.get("env");
+        if (envNode != null && !envNode.isNull()) {
+            if (!envNode.isObject()) {
+                throw new BadRequestException("field 'env' must be an object of strings");
+            }
+            for (var it = envNode.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().isTextual() || e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
+                    throw new BadRequestException("field 'env' must map variable names to strings");
+                }
+                env.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        log.info("restart {} (envKeys from the caller: {})", s.id(), env.size());
+        return withSession(supervisor.restart(s.id(), env));
+    }
+
+    /**
+     * A paused session gets SIGCONT; a finished one's agent conversation continues in a new session
+     * ({@code "resumed":"signal"} or {@code "conversation"} says which).
+     */
+    private ObjectNode resume(JsonNode request) {
+        Session s = session(request);
+        String prompt = JsonFields.optionalText(request, "prompt");
+        if (s.status().isTerminal()) {
+            log.info("resume the conversation of {}", s.id());
+            ObjectNode r = withSession(supervisor.resumeConversation(s.id(), prompt));
+            r.put("resumed", "conversation");
+            return r;
+        }
+        if (prompt != null) {
+            throw new UsageException("session " + s.label() + " is " + s.status().wireName() + "; a prompt resumes a finished "
+                    + "session's conversation (harness send writes to a running agent)");
+        }
+        ObjectNode r = withSession(supervisor.resume(s.id()));
+        r.put("resumed", "signal");
+        return r;
+    }
+
+    private ObjectNode send(JsonNode request) {
+        Session s = session(request);
+        String text = JsonFields.optionalText(request, "text");
+        String base64 = JsonFields.optionalText(request, "base64");
+        boolean close = JsonFields.optionalBoolean(request, "close");
+        if (text != null && base64 != null) {
+            throw new BadRequestException("give either 'text' or 'base64', not both");
+        }
+        if (text == null && base64 == null && !close) {
+            throw new BadRequestException("nothing to send: give 'text', 'base64' or 'close'");
+        }
+        byte[] bytes;
+        try {
+            bytes = text != null ? text.getBytes(StandardCharsets.UTF_8)
+                    : base64 != null ? Base64.getDecoder().decode(base64) : new byte[0];
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("field 'base64' is not valid base64");
+        }
+        if (bytes.length > 0) {
+            supervisor.send(s.id(), bytes);
+        }
+        if (close) {
+            supervisor.closeStdin(s.id());
+        }
+        ObjectNode r = ok();
+        r.put("bytes", bytes.length);
+        r.put("closed", close);
+        return r;
+    }
+
+    /** {@code {"op":"resize","session":"…","size":"COLSxROWS"}}: a terminal session's new size. */
+    private ObjectNode resize(JsonNode request) {
+        Session s = session(request);
+        TerminalSize size = TerminalSize.parse(JsonFields.requireText(request, "size"));
+        supervisor.resize(s.id(), size);
+        ObjectNode r = ok();
+        r.put("size", size.toString());
+        return r;
+    }
+
+    private ObjectNode recover() {
+        ObjectNode r = ok();
+        r.set("report", mapper.valueToTree(Reports.view(supervisor.reconcile())));
+        return r;
+    }
+
+    private ObjectNode cancelQueued(JsonNode request) {
+        JsonNode idNode = request.get("id");
+        if (idNode == null || !idNode.canConvertToLong()) {
+            throw new BadRequestException("field 'id' must be a queued start request's id (a number)");
+        }
+        long id = idNode.asLong();
+        if (!queue.remove(id)) {
+            throw new HarnessException("no queued start request " + id + " (harness queue lists them)");
+        }
+        log.info("start request {} cancelled", id);
+        var waiting = cancellations.remove(id);
+        if (waiting != null) {
+            waiting.completeExceptionally(new HarnessException("start request " + id + " was cancelled (harness queue cancel)"));
+        }
+        ObjectNode r = ok();
+        r.put("id", id);
+        return r;
+    }
+
+    private ObjectNode shutdown(JsonNode request) {
+        if (request.path("keepAgents").asBoolean(false)) {
+            daemon.requestShutdownKeepingAgents("harness shutdown --keep-agents");
+        } else {
+            daemon.requestShutdown("harness shutdown");
+        }
+        ObjectNode r = ok();
+        r.put("pid", daemon.pid());
+        return r;
+    }
+
+    private Session session(JsonNode request) {
+        return new SessionResolver(sessions).resolve(JsonFields.requireText(request, "session"));
+    }
+
+    private ObjectNode withSession(Session s) {
+        ObjectNode r = ok();
+        r.set("session", mapper.valueToTree(SessionView.of(s, clock.instant())));
+        return r;
+    }
+
+    private ObjectNode ok() {
+        return mapper.createObjectNode().put("ok", true);
+    }
+
+    private String write(ObjectNode response) throws JsonProcessingException {
+        return mapper.writeValueAsString(response);
+    }
+
+    private String failure(String op, Throwable e) {
+        ErrorKind code = ErrorKind.of(e);
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (code == ErrorKind.INTERNAL) {
+            log.error("{} failed", ControlChars.forLog(op), e);
+            message = "internal error in the daemon: " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : "") + " (see daemon.log)";
+        } else {
+            log.info("{} refused: {}", ControlChars.forLog(op), ControlChars.forLog(message));
+        }
+        return error(code, message);
+    }
+
+    private String error(ErrorKind code, String message) {
+        ObjectNode r = mapper.createObjectNode().put("ok", false);
+        r.putObject("error").put("code", code.socketCode()).put("message", message.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; "));
+        try {
+            return mapper.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            return "{\"ok\":false,\"error\":{\"code\":\"error\",\"message\":\"unprintable error\"}}";
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}
