@@ -1,5 +1,9 @@
 package dev.agentharness.daemon;
 
+import dev.agentharness.daemon.service.LocalHarnessService;
+import dev.agentharness.service.reads.StoreReads;
+import dev.agentharness.service.screen.PromptRulesFile;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentharness.service.HarnessVersion;
 import dev.agentharness.service.wire.ControlClient;
@@ -94,8 +98,11 @@ public final class Daemon implements DaemonControl {
         try {
             // We hold the supervisor lock and nobody answered: any socket file left is stale.
             Files.deleteIfExists(home.socket());
-            var handler = new RequestHandler(supervisor, wiring.stores().sessions(), wiring.stores().runs(),
-                    wiring.stores().queue(), mapper, clock, this, config.stopGrace());
+            var stores = wiring.stores();
+            var service = new LocalHarnessService(supervisor, stores.sessions(), stores.runs(),
+                    new StoreReads(stores.sessions(), stores.outputs(), stores.events(), PromptRulesFile.load(home.dir())),
+                    wiring.bus(), config.stopGrace());
+            var handler = new RequestHandler(service, supervisor, stores.queue(), mapper, clock, this);
             server = new ControlServer(home.socket(), handler);
             server.start();
             // The database, lock and socket are open now: the home is still the one that was checked.

@@ -1,5 +1,13 @@
 package dev.agentharness.daemon;
 
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import dev.agentharness.core.store.OutputStore;
+import dev.agentharness.daemon.service.BusFeed;
+import dev.agentharness.service.bus.LiveBus;
+import dev.agentharness.supervisor.SessionObserver;
+
 import com.google.inject.AbstractModule;
 import dev.agentharness.store.HarnessHome;
 import dev.agentharness.store.SessionManagerModule;
@@ -37,5 +45,13 @@ public final class HarnessModule extends AbstractModule {
         // Also binds the home, whose daemon.lock the supervisor holds.
         install(new SupervisorModule(config, home, KeeperCommand.mode(home, System.getenv())));
         install(new NotifyModule(notify, "agent-harness/" + HarnessVersion.current()));
+        Multibinder.newSetBinder(binder(), SessionObserver.class).addBinding().to(BusFeed.class);
+    }
+
+    /** One bus per daemon; it reads committed output back through the daemon's own store. */
+    @Provides
+    @Singleton
+    LiveBus liveBus(OutputStore outputs) {
+        return new LiveBus(outputs);
     }
 }

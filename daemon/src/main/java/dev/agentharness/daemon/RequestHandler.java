@@ -36,6 +36,12 @@ import dev.agentharness.core.store.SessionStore;
 import dev.agentharness.core.store.StartQueue;
 import dev.agentharness.supervisor.StartOutcome;
 import dev.agentharness.supervisor.Supervisor;
+import dev.agentharness.daemon.service.LocalHarnessService;
+import dev.agentharness.service.Interest;
+import dev.agentharness.service.LiveListener;
+import dev.agentharness.service.StartRequest;
+import dev.agentharness.service.Subscription;
+import dev.agentharness.core.OutputChunk;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,28 +62,24 @@ import org.slf4j.LoggerFactory;
 public final class RequestHandler {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
+    private final LocalHarnessService service;
     private final Supervisor supervisor;
-    private final SessionStore sessions;
-    private final RunStore runs;
     private final StartQueue queue;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final DaemonControl daemon;
-    private final Duration defaultGrace;
     /** Queued starts that a client waits for, by queue id: completed exceptionally when the request is cancelled. */
     private final java.util.Map<Long, java.util.concurrent.CompletableFuture<Session>> cancellations =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    public RequestHandler(Supervisor supervisor, SessionStore sessions, RunStore runs, StartQueue queue,
-                          ObjectMapper mapper, Clock clock, DaemonControl daemon, Duration defaultGrace) {
+    public RequestHandler(LocalHarnessService service, Supervisor supervisor, StartQueue queue,
+                          ObjectMapper mapper, Clock clock, DaemonControl daemon) {
+        this.service = service;
         this.supervisor = supervisor;
-        this.sessions = sessions;
-        this.runs = runs;
         this.queue = queue;
         this.mapper = mapper;
         this.clock = clock;
         this.daemon = daemon;
-        this.defaultGrace = defaultGrace;
     }
 
     /**
@@ -121,7 +123,7 @@ public final class RequestHandler {
             case ControlProtocol.OP_PING -> ping();
             case ControlProtocol.OP_START -> start(request, waiter);
             case ControlProtocol.OP_STOP -> stop(request, waiter);
-            case ControlProtocol.OP_PAUSE -> withSession(supervisor.pause(session(request).id()));
+            case ControlProtocol.OP_PAUSE -> withSession(service.pause(sessionRef(request)));
             case ControlProtocol.OP_RESUME -> resume(request);
             case ControlProtocol.OP_RESTART -> restart(request);
             case ControlProtocol.OP_SEND -> send(request);
@@ -129,6 +131,7 @@ public final class RequestHandler {
             case ControlProtocol.OP_RECOVER -> recover();
             case ControlProtocol.OP_SHUTDOWN -> shutdown(request);
             case ControlProtocol.OP_QUEUE_CANCEL -> cancelQueued(request);
+            case ControlProtocol.OP_SUBSCRIBE -> subscribe(request, waiter);
             default -> throw new BadRequestException("unknown op '" + op + "'");
         };
     }
@@ -138,7 +141,7 @@ public final class RequestHandler {
         r.put("pid", daemon.pid());
         r.put("version", HarnessVersion.current());
         r.put("startedAt", daemon.startedAt().toString());
-        r.put("slots", sessions.slotCount());
+        r.put("slots", service.slotCount());
         r.set("startupReport", mapper.valueToTree(daemon.startupReport()));
         return r;
     }
@@ -146,15 +149,7 @@ public final class RequestHandler {
     private ObjectNode start(JsonNode request, Waiter waiter) throws Exception {
         SessionSpec spec = WireSpec.fromJson(JsonFields.requireObject(request, "spec"), mapper);
         boolean wait = JsonFields.optionalBoolean(request, "wait");
-        if (spec.requestedSlot() != null && spec.requestedSlot() > sessions.slotCount()) {
-            throw new UsageException("invalid slot " + spec.requestedSlot() + " (there are slots 1 to " + sessions.slotCount() + ")");
-        }
-        spec = spec.withRunId(runFor(spec.runId()));
-        log.info("start{}: {}", wait ? " (wait)" : "", ControlChars.forLog(spec));
-        if (!wait) {
-            return withSession(supervisor.startSession(spec));
-        }
-        StartOutcome outcome = supervisor.startOrQueue(spec);
+        StartOutcome outcome = service.startOrQueue(new StartRequest(spec, wait));
         if (!outcome.isQueued()) {
             return withSession(outcome.session());
         }
@@ -193,31 +188,16 @@ public final class RequestHandler {
         return withSession(started);
     }
 
-    /** The run a new session joins: the one asked for (which must be open), else the active run, else none. */
-    private String runFor(String requested) {
-        if (requested != null) {
-            Run run = new RunResolver(runs).resolve(requested);
-            if (run.status() != RunStatus.ACTIVE) {
-                throw new UsageException("run " + run.id() + " is completed; start a new one with harness runs new");
-            }
-            return run.id();
-        }
-        return runs.getActiveRun().map(Run::id).orElse(null);
-    }
-
     private ObjectNode stop(JsonNode request, Waiter waiter) throws Exception {
-        Session s = session(request);
         String graceText = JsonFields.optionalText(request, "grace");
-        Duration grace = graceText == null ? defaultGrace : DurationFormat.parse(graceText);
+        Duration grace = graceText == null ? null : DurationFormat.parse(graceText);
         boolean force = JsonFields.optionalBoolean(request, "force");
-        log.info("stop {} (grace {}, force {})", s.id(), DurationFormat.format(grace), force);
         // A client that leaves does not cancel the stop: the signal has been sent.
-        Session ended = waiter.await(supervisor.stop(s.id(), grace, force), () -> { }, () -> false);
+        Session ended = waiter.await(service.stopAsync(sessionRef(request), grace, force), () -> { }, () -> false);
         return withSession(ended);
     }
 
     private ObjectNode restart(JsonNode request) {
-        Session s = session(request);
         java.util.Map<String, String> env = new java.util.TreeMap<>();
         JsonNode envNode = request.get("env");
         if (envNode != null && !envNode.isNull()) {
@@ -232,8 +212,7 @@ public final class RequestHandler {
                 env.put(e.getKey(), e.getValue().asText());
             }
         }
-        log.info("restart {} (envKeys from the caller: {})", s.id(), env.size());
-        return withSession(supervisor.restart(s.id(), env));
+        return withSession(service.restart(sessionRef(request), env));
     }
 
     /**
@@ -241,11 +220,10 @@ public final class RequestHandler {
      * ({@code "resumed":"signal"} or {@code "conversation"} says which).
      */
     private ObjectNode resume(JsonNode request) {
-        Session s = session(request);
+        Session s = service.session(sessionRef(request));
         String prompt = JsonFields.optionalText(request, "prompt");
         if (s.status().isTerminal()) {
-            log.info("resume the conversation of {}", s.id());
-            ObjectNode r = withSession(supervisor.resumeConversation(s.id(), prompt));
+            ObjectNode r = withSession(service.resumeConversation(s.id(), prompt));
             r.put("resumed", "conversation");
             return r;
         }
@@ -253,13 +231,13 @@ public final class RequestHandler {
             throw new UsageException("session " + s.label() + " is " + s.status().wireName() + "; a prompt resumes a finished "
                     + "session's conversation (harness send writes to a running agent)");
         }
-        ObjectNode r = withSession(supervisor.resume(s.id()));
+        ObjectNode r = withSession(service.resume(s.id()));
         r.put("resumed", "signal");
         return r;
     }
 
     private ObjectNode send(JsonNode request) {
-        Session s = session(request);
+        String session = sessionRef(request);
         String text = JsonFields.optionalText(request, "text");
         String base64 = JsonFields.optionalText(request, "base64");
         boolean close = JsonFields.optionalBoolean(request, "close");
@@ -276,12 +254,7 @@ public final class RequestHandler {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("field 'base64' is not valid base64");
         }
-        if (bytes.length > 0) {
-            supervisor.send(s.id(), bytes);
-        }
-        if (close) {
-            supervisor.closeStdin(s.id());
-        }
+        service.send(session, bytes, close);
         ObjectNode r = ok();
         r.put("bytes", bytes.length);
         r.put("closed", close);
@@ -290,9 +263,8 @@ public final class RequestHandler {
 
     /** {@code {"op":"resize","session":"…","size":"COLSxROWS"}}: a terminal session's new size. */
     private ObjectNode resize(JsonNode request) {
-        Session s = session(request);
         TerminalSize size = TerminalSize.parse(JsonFields.requireText(request, "size"));
-        supervisor.resize(s.id(), size);
+        service.resize(sessionRef(request), size);
         ObjectNode r = ok();
         r.put("size", size.toString());
         return r;
@@ -334,8 +306,77 @@ public final class RequestHandler {
         return r;
     }
 
-    private Session session(JsonNode request) {
-        return new SessionResolver(sessions).resolve(JsonFields.requireText(request, "session"));
+    private static String sessionRef(JsonNode request) {
+        return JsonFields.requireText(request, "session");
+    }
+
+    /**
+     * {@code {"op":"subscribe","session":"REF","after":SEQ}} (or no session: every session's
+     * changes, {@code "output":true} adds their output): the connection becomes a stream of pushed
+     * lines, {@code {"ok":true,"output":{"session","seq","stream","at","data"(base64)}}} and
+     * {@code {"ok":true,"changed":SESSION}}, until the client closes it, the subscriber falls too
+     * far behind ({@code {"ok":true,"dropped":"why"}}), or the daemon shuts down.
+     */
+    private ObjectNode subscribe(JsonNode request, Waiter waiter) throws Exception {
+        String ref = JsonFields.optionalText(request, "session");
+        JsonNode afterNode = request.get("after");
+        if (afterNode != null && !afterNode.canConvertToLong()) {
+            throw new BadRequestException("field 'after' must be a seq (a number)");
+        }
+        long after = afterNode == null ? 0 : afterNode.asLong();
+        Interest interest = ref == null
+                ? new Interest(null, -1, JsonFields.optionalBoolean(request, "output"))
+                : Interest.output(ref, after);
+        java.util.concurrent.CompletableFuture<String> ended = new java.util.concurrent.CompletableFuture<>();
+        Object writeLock = new Object();
+        LiveListener listener = new LiveListener() {
+            @Override
+            public void output(OutputChunk c) {
+                ObjectNode r = ok();
+                r.putObject("output").put("session", c.sessionId()).put("seq", c.seq()).put("stream", c.stream().wireName())
+                        .put("at", c.timestamp().toString()).put("data", Base64.getEncoder().encodeToString(c.data()));
+                push(r);
+            }
+
+            @Override
+            public void changed(Session session) {
+                ObjectNode r = ok();
+                r.set("changed", mapper.valueToTree(SessionView.of(session, clock.instant())));
+                push(r);
+            }
+
+            @Override
+            public void dropped(String reason) {
+                ended.complete(reason);
+            }
+
+            private void push(ObjectNode line) {
+                try {
+                    String text = write(line);
+                    synchronized (writeLock) {
+                        waiter.progress(text);
+                    }
+                } catch (java.io.IOException gone) {
+                    ended.complete("the client went away");
+                }
+            }
+        };
+        Subscription subscription = service.subscribe(interest, listener);
+        try {
+            ObjectNode ack = ok();
+            ack.put("subscribed", true);
+            synchronized (writeLock) {
+                waiter.progress(write(ack));
+            }
+            String reason = waiter.await(ended, subscription::close, daemon::isShuttingDown);
+            ObjectNode r = ok();
+            r.put("dropped", reason);
+            return r;
+        } catch (CancellationException shuttingDown) {
+            throw new ShuttingDownException("the daemon is shutting down");
+        } finally {
+            subscription.close();
+        }
     }
 
     private ObjectNode withSession(Session s) {

@@ -1,5 +1,7 @@
 package dev.agentharness.daemon;
 
+import dev.agentharness.service.bus.LiveBus;
+
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -18,7 +20,7 @@ import java.util.Collection;
  * A supervisor with the stores it runs on and the notification dispatcher (which only the daemon
  * starts), built by Guice from {@link HarnessModule}.
  */
-public record SupervisorWiring(Supervisor supervisor, SqliteStores stores, NotificationDispatcher notifications)
+public record SupervisorWiring(Supervisor supervisor, SqliteStores stores, NotificationDispatcher notifications, LiveBus bus)
         implements AutoCloseable {
 
     /**
@@ -31,7 +33,7 @@ public record SupervisorWiring(Supervisor supervisor, SqliteStores stores, Notif
         try {
             injector = Guice.createInjector(Stage.PRODUCTION, new HarnessModule(home, config));
             return new SupervisorWiring(injector.getInstance(Supervisor.class), injector.getInstance(SqliteStores.class),
-                    injector.getInstance(NotificationDispatcher.class));
+                    injector.getInstance(NotificationDispatcher.class), injector.getInstance(LiveBus.class));
         } catch (CreationException e) {
             throw userFacing(e.getErrorMessages(), e);
         } catch (ProvisionException e) {
@@ -54,6 +56,7 @@ public record SupervisorWiring(Supervisor supervisor, SqliteStores stores, Notif
     @Override
     public void close() {
         notifications.close();
+        bus.close();
         stores.close();
     }
 }

@@ -1,5 +1,10 @@
 package dev.agentharness.daemon;
 
+import dev.agentharness.daemon.service.LocalHarnessService;
+import dev.agentharness.service.SessionReads;
+import dev.agentharness.service.reads.StoreReads;
+import dev.agentharness.terminal.PromptRules;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -117,8 +122,9 @@ class ControlServerTest {
                 return shutdownRequested.get() != null;
             }
         };
-        RequestHandler handler = new RequestHandler(supervisor, sessions, runs, queue, mapper, Clock.systemUTC(), control,
-                Duration.ofSeconds(10));
+        SessionReads reads = new StoreReads(sessions, null, null, PromptRules.defaults());
+        LocalHarnessService service = new LocalHarnessService(supervisor, sessions, runs, reads, null, Duration.ofSeconds(10));
+        RequestHandler handler = new RequestHandler(service, supervisor, queue, mapper, Clock.systemUTC(), control);
         this.handler = handler;
         server = new ControlServer(socket, handler);
         server.start();

@@ -1,19 +1,21 @@
 package dev.agentharness.service;
 
-import java.util.List;
+import dev.agentharness.core.Session;
+import dev.agentharness.terminal.Prompt;
+import dev.agentharness.terminal.Screen;
+import java.util.Objects;
 
 /**
- * A terminal's screen at one moment.
+ * A session's screen as its agent drew it, and the question it waits on, if the screen shows one.
  *
- * @param lines      the visible rows, trailing blanks trimmed
- * @param cursorRow  0-based
- * @param checkpoint the question the agent waits on (a prompt or a numbered menu), or null
- * @param lastSeq    the last output chunk the screen includes
+ * @param session the session as it was read
+ * @param screen  the emulated terminal after every stored chunk up to {@code lastSeq}
+ * @param prompt  a question or menu the screen shows (the terminal module's prompt rules), or null
+ * @param lastSeq the last output chunk the screen includes
  */
-public record ScreenSnapshot(int cols, int rows, List<String> lines, int cursorRow, int cursorCol,
-                             String checkpoint, List<String> choices, long lastSeq) {
+public record ScreenSnapshot(Session session, Screen screen, Prompt prompt, long lastSeq) {
     public ScreenSnapshot {
-        lines = List.copyOf(lines);
-        choices = choices == null ? List.of() : List.copyOf(choices);
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(screen, "screen");
     }
 }

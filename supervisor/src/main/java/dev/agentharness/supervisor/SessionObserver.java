@@ -20,6 +20,13 @@ public interface SessionObserver {
     void statusChanged(StatusChange change);
 
     /**
+     * Output of the session was just committed to the store (by a keeper, or by the daemon's own
+     * writer). Called often, on a capture thread: must return at once. Default: nothing.
+     */
+    default void outputCommitted(String sessionId) {
+    }
+
+    /**
      * @param session the session as it now is
      * @param from    its status before
      * @param reason  why, as recorded in the status_changed event; may be null

@@ -1,5 +1,6 @@
 package dev.agentharness.cli.command;
 
+
 import dev.agentharness.cli.ExitCodes;
 import dev.agentharness.core.error.UsageException;
 import dev.agentharness.cli.attach.Attacher;

@@ -1,5 +1,7 @@
 package dev.agentharness.cli.command;
 
+import dev.agentharness.service.screen.PromptRulesFile;
+
 import dev.agentharness.service.lookup.SessionResolver;
 import dev.agentharness.service.screen.StoredScreen;
 import dev.agentharness.core.Session;
@@ -41,7 +43,7 @@ public final class ScreenCommand implements Callable<Integer> {
             s = new SessionResolver(stores.sessions()).resolve(session);
             screen = new StoredScreen(stores.outputs(), stores.events()).replay(s).emulator().screen();
         }
-        Optional<Prompt> prompt = new PromptDetector(PromptRulesFile.load(ctx.home())).detect(screen);
+        Optional<Prompt> prompt = new PromptDetector(PromptRulesFile.load(ctx.home().dir())).detect(screen);
         if (json.enabled()) {
             ctx.printJson(view(s, screen, prompt.orElse(null)));
             return 0;

@@ -7,6 +7,7 @@ import dev.agentharness.service.lookup.SessionResolver;
 import dev.agentharness.cli.tail.ChunkSink;
 import dev.agentharness.cli.tail.EscapingStream;
 import dev.agentharness.cli.tail.OutputFollower;
+import dev.agentharness.cli.tail.PushFollower;
 import dev.agentharness.cli.tail.RestartChain;
 import dev.agentharness.core.DurationFormat;
 import dev.agentharness.core.OutputChunk;
@@ -116,7 +117,8 @@ public final class TailCommand implements Callable<Integer> {
                 ctx.env().err().println("harness: note: no daemon is running; " + s.label()
                         + " will show as ended once a daemon starts and reconciles it");
             }
-            OutputFollower follower = new OutputFollower(stores.outputs(), stores.sessions());
+            PushFollower follower = new PushFollower(ctx.home().socket(), stores.sessions(),
+                    new OutputFollower(stores.outputs(), stores.sessions()));
             Session ended = follower.follow(s.id(), cursor, streams, ChunkSink.to(out));
             out.flush();
             RestartChain chain = new RestartChain(stores.sessions());

@@ -33,6 +33,8 @@ public final class ControlProtocol {
     public static final String OP_SHUTDOWN = "shutdown";
     /** {@code {"op":"queue_cancel","id":7}}: withdraws a queued start request; a client waiting for it is told. */
     public static final String OP_QUEUE_CANCEL = "queue_cancel";
+    /** The connection becomes a stream of pushed output and changes: see the daemon's RequestHandler. */
+    public static final String OP_SUBSCRIBE = "subscribe";
 
     private ControlProtocol() {
     }

@@ -17,6 +17,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+import dev.agentharness.supervisor.SessionObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,9 +31,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that writes output to the database, for all sessions.
  *
- * <p>Committing each read on its own would cost a transaction per 64 KiB (or per line); instead
- * chunks wait here up to {@code batchWindow} (20 ms), or until {@code batchMaxBytes} have gathered,
- * and go to {@link OutputStore#appendBatch} together, one transaction for thousands of reads. While
+ * <p>Group commit: output that arrives after a quiet spell is committed at once, so that a live
+ * follower sees a trickle within a millisecond or two (issue 15's follow target). While output keeps
+ * coming, commits are at least {@code batchWindow} (2 ms) apart, or happen when {@code batchMaxBytes}
+ * have gathered, so a flood goes to {@link OutputStore#appendBatch} in few transactions of thousands
+ * of reads each. Each commit is told to the {@link CommitListener} (the keeper sends it on to the
+ * daemon, whose live bus pushes it to followers). While
  * they wait, consecutive reads of the same stream of one session are coalesced into one chunk (up to
  * {@link #MAX_CHUNK_BYTES}), so bursts of small writes become few rows; the bytes stay exact and in
  * order, because a session's chunk is only extended while it is that session's newest. The text is
@@ -57,7 +63,8 @@ public final class BatchWriter implements AutoCloseable {
     private final Map<String, Pending> newestBySession = new HashMap<>();
     private final List<FlushWaiter> flushWaiters = new ArrayList<>();
     private long pendingBytes;
-    private long firstPendingNanos;
+    /** When the last commit ended: output that arrives after a quiet spell commits at once. */
+    private long lastCommitNanos = System.nanoTime() - Long.MAX_VALUE / 4;
     private long nextSeq = 1;
     private long inFlightMinSeq = Long.MAX_VALUE;
     private volatile boolean closing;
@@ -68,8 +75,34 @@ public final class BatchWriter implements AutoCloseable {
     private final AtomicLong committedChunks = new AtomicLong();
     private final AtomicLong committedBatches = new AtomicLong();
 
+    private final CommitListener commitListener;
+
+    /** Hears which sessions' output was just committed, on the writer's thread: must return quickly. */
+    @FunctionalInterface
+    public interface CommitListener {
+        CommitListener NONE = sessionIds -> { };
+
+        void committed(Set<String> sessionIds);
+    }
+
+    /** In the daemon (keepers off): every {@link SessionObserver} hears of each commit. */
     @Inject
+    public BatchWriter(OutputStore store, SupervisorConfig config, Set<SessionObserver> observers) {
+        this(store, config, observers.isEmpty() ? CommitListener.NONE : ids -> {
+            for (SessionObserver o : observers) {
+                for (String id : ids) {
+                    o.outputCommitted(id);
+                }
+            }
+        });
+    }
+
     public BatchWriter(OutputStore store, SupervisorConfig config) {
+        this(store, config, CommitListener.NONE);
+    }
+
+    public BatchWriter(OutputStore store, SupervisorConfig config, CommitListener commitListener) {
+        this.commitListener = commitListener;
         this.store = store;
         this.windowNanos = config.batchWindow().toNanos();
         this.maxBytes = Math.max(1, config.batchMaxBytes());
@@ -115,9 +148,6 @@ public final class BatchWriter implements AutoCloseable {
                 newestBySession.put(sessionId, p);
             }
             boolean wasEmpty = pendingBytes == 0;
-            if (wasEmpty) {
-                firstPendingNanos = System.nanoTime();
-            }
             pendingBytes += bytes;
             if (wasEmpty || pendingBytes >= maxBytes) {
                 changed.signalAll();
@@ -207,7 +237,10 @@ public final class BatchWriter implements AutoCloseable {
                     if (closing || !flushWaiters.isEmpty() || pendingBytes >= maxBytes) {
                         break;
                     }
-                    long waitNanos = windowNanos - (System.nanoTime() - firstPendingNanos);
+                    // Group commit: right away after a quiet spell (a follower sees a trickle at
+                    // once), at most one commit per window while output keeps coming (a flood
+                    // is written in big transactions).
+                    long waitNanos = windowNanos - (System.nanoTime() - lastCommitNanos);
                     if (waitNanos <= 0) {
                         break;
                     }
@@ -224,6 +257,7 @@ public final class BatchWriter implements AutoCloseable {
             write(batch);
             lock.lock();
             try {
+                lastCommitNanos = System.nanoTime();
                 inFlightMinSeq = Long.MAX_VALUE;
                 completeFlushWaiters();
             } finally {
@@ -270,6 +304,15 @@ public final class BatchWriter implements AutoCloseable {
             for (Pending p : batch) {
                 p.budget.release(p.bytes);
             }
+        }
+        Set<String> sessions = new HashSet<>();
+        for (Pending p : batch) {
+            sessions.add(p.sessionId);
+        }
+        try {
+            commitListener.committed(sessions);
+        } catch (RuntimeException e) {
+            LOG.warn("a commit listener failed", e);
         }
     }
 

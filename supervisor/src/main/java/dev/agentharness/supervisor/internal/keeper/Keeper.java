@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class Keeper {
     private static final Logger LOG = LoggerFactory.getLogger(Keeper.class);
     private static final long ACTIVITY_EVERY_MS = 50;
+    private final CommitNotice commitNotice = new CommitNotice();
     /** After the exit, quiet time after which pipes held open by someone outside the group no longer delay the end. */
     private static final long PIPE_HOLDER_CAP_MS = 700;
     private static final long ACK_WAIT_MS = 10_000;
@@ -99,7 +100,7 @@ public final class Keeper {
         server.bind(UnixDomainSocketAddress.of(files.socket()));
         Files.setPosixFilePermissions(files.socket(), PosixFilePermissions.fromString("rw-------"));
 
-        BatchWriter writer = new BatchWriter(outputs, config);
+        BatchWriter writer = new BatchWriter(outputs, config, ids -> commitNotice.raise());
         writer.start();
         pump = new OutputPump(row.id(), writer, new ByteBudget(config.sessionBufferBytes(), new BackpressureGauge()),
                 new OutputTail(TAIL_BYTES), clock);
@@ -108,6 +109,9 @@ public final class Keeper {
         Thread acceptor = new Thread(() -> accept(server), "keeper-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+        Thread commits = new Thread(this::sendCommits, "keeper-commits");
+        commits.setDaemon(true);
+        commits.start();
         Thread activity = new Thread(this::sendActivity, "keeper-activity");
         activity.setDaemon(true);
         activity.start();
@@ -364,6 +368,22 @@ public final class Keeper {
         } catch (IOException e) {
             dropped(ch);
             return false;
+        }
+    }
+
+    /**
+     * Tells the daemon that output was committed, so that its live bus reads and pushes it at once.
+     * On a thread of its own, never the writer's: a daemon that is stopped or slow to read must not
+     * hold up capture. Notices that pile up while one is sent become one.
+     */
+    private void sendCommits() {
+        while (true) {
+            try {
+                commitNotice.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            send(KeeperProtocol.COMMITTED, new byte[0]);
         }
     }
 

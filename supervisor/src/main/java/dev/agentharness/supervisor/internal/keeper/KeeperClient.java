@@ -42,6 +42,10 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
 
         /** The connection ended without {@link #drained} and without {@link #close()}. */
         void lost();
+
+        /** The keeper committed output to the store. Default: nothing. */
+        default void committed() {
+        }
     }
 
     private final SocketChannel channel;
@@ -107,6 +111,7 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
             while ((f = KeeperProtocol.read(in)) != null) {
                 switch (f.type()) {
                     case KeeperProtocol.ACTIVITY -> listener.activity(f.payload());
+                    case KeeperProtocol.COMMITTED -> listener.committed();
                     case KeeperProtocol.EXITED -> {
                         ByteBuffer b = ByteBuffer.wrap(f.payload());
                         int code = b.getInt();

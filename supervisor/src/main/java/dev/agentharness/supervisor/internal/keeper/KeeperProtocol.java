@@ -24,6 +24,12 @@ public final class KeeperProtocol {
     public static final byte EXITED = 3;
     /** all output is committed and the exit record written; stderrHead:UTF */
     public static final byte DRAINED = 4;
+    /**
+     * (empty) output was committed since the last such frame: the daemon reads it from the store
+     * and pushes it to live followers. A daemon that does not know this frame ignores it, so the
+     * version stays 1.
+     */
+    public static final byte COMMITTED = 5;
 
     // daemon -> keeper
     public static final byte STDIN = 10;

@@ -7,6 +7,7 @@ import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionStatus;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.supervisor.KeeperMode;
+import dev.agentharness.supervisor.SessionObserver;
 import dev.agentharness.supervisor.ReconcileReport;
 import dev.agentharness.supervisor.SupervisorConfig;
 import dev.agentharness.supervisor.internal.capture.BackpressureGauge;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,10 +79,14 @@ public final class KeeperAttacher {
     private record Spare(Process process, Path socket) {
     }
 
+    /** Hear of each commit a keeper reports (the daemon's live bus). */
+    private final Set<SessionObserver> observers;
+
     @Inject
     public KeeperAttacher(KeeperMode mode, LiveSessions live, SessionFinisher finisher, StatusRecorder recorder,
                           SupervisorThreads threads, SupervisorConfig config, BackpressureGauge backpressure, ProcInspector proc,
-                          ProcessGroupSignaller signaller, LibC libc, Clock clock) {
+                          ProcessGroupSignaller signaller, LibC libc, Clock clock, Set<SessionObserver> observers) {
+        this.observers = Set.copyOf(observers);
         this.mode = mode;
         this.live = live;
         this.finisher = finisher;
@@ -338,6 +344,13 @@ public final class KeeperAttacher {
             @Override
             public void exited(ExitStatus status) {
                 session.exitWatcher().exited().complete(status);
+            }
+
+            @Override
+            public void committed() {
+                for (SessionObserver o : observers) {
+                    o.outputCommitted(session.id());
+                }
             }
 
             @Override

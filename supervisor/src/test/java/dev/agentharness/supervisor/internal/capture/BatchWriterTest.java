@@ -57,13 +57,14 @@ class BatchWriterTest {
         String a = session();
         String b = session();
         ByteBudget budget = new ByteBudget(1 << 20, new BackpressureGauge());
-        writer.start();
+        // Queued before the writer runs: the first commit (at once, after the quiet spell) takes them all.
         for (int i = 0; i < 100; i++) {
             enqueue(a, StreamType.STDOUT, "a" + i + ",", budget);
             enqueue(b, StreamType.STDOUT, "b", budget);
         }
         enqueue(a, StreamType.STDERR, "E", budget);
         enqueue(a, StreamType.STDOUT, "tail", budget);
+        writer.start();
         writer.flush().get(30, TimeUnit.SECONDS);
 
         List<OutputChunk> chunks = stores.outputs().after(a, 0, 100);
@@ -165,6 +166,30 @@ class BatchWriterTest {
             assertEquals(0, budget.outstanding());
         } finally {
             patient.close();
+        }
+    }
+
+    /**
+     * Issue 15's follow target: a line that comes after a quiet spell is committed and told at once,
+     * not after the grouping window (here a minute, so that only the policy can pass this).
+     */
+    @Test
+    void outputAfterAQuietSpellIsCommittedAndToldWithoutWaitingForTheWindow() throws Exception {
+        String a = session();
+        SupervisorConfig d = SupervisorConfig.defaults();
+        java.util.concurrent.LinkedBlockingQueue<java.util.Set<String>> told = new java.util.concurrent.LinkedBlockingQueue<>();
+        BatchWriter prompt = new BatchWriter(stores.outputs(), new SupervisorConfig(d.stopGrace(), d.stallTimeout(), false,
+                d.checkpointQuiet(), d.checkpointPatterns(), Duration.ofMinutes(1), d.batchMaxBytes(), d.sessionBufferBytes(),
+                d.orphanGrace(), d.restartBackoffInitial(), d.restartBackoffMax(), d.restartResetAfter()), told::add);
+        try {
+            prompt.start();
+            ByteBudget budget = new ByteBudget(1 << 20, new BackpressureGauge());
+            byte[] utf8 = "one line\n".getBytes(StandardCharsets.UTF_8);
+            assertTrue(prompt.enqueue(a, StreamType.STDOUT, utf8, utf8.length, utf8.length, Instant.now(), budget));
+            assertEquals(java.util.Set.of(a), told.poll(20, TimeUnit.SECONDS), "told of the commit");
+            assertEquals("one line\n", stores.outputs().after(a, 0, 10).get(0).text(), "committed before it was told");
+        } finally {
+            prompt.close();
         }
     }
 

@@ -1,7 +1,6 @@
-package dev.agentharness.cli.command;
+package dev.agentharness.service.screen;
 
 import dev.agentharness.core.error.UsageException;
-import dev.agentharness.store.HarnessHome;
 import dev.agentharness.terminal.PromptRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +9,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** The home's {@code prompts.conf}, or the defaults when there is none. */
-final class PromptRulesFile {
+public final class PromptRulesFile {
     private PromptRulesFile() {
     }
 
-    static PromptRules load(HarnessHome home) {
-        Path file = home.dir().resolve(PromptRules.FILE_NAME);
+    public static PromptRules load(Path homeDir) {
+        Path file = homeDir.resolve(PromptRules.FILE_NAME);
         try {
             return PromptRules.parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
         } catch (NoSuchFileException e) {
