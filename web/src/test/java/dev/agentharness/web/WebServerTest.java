@@ -256,8 +256,14 @@ class WebServerTest {
         assertEquals(2, page.path("chunks").get(0).path("seq").asLong());
         assertEquals("two\n", new String(Base64.getDecoder().decode(page.path("chunks").get(0).path("data").asText()),
                 StandardCharsets.UTF_8));
-        service.screen = new ScreenSnapshot(80, 24, List.of("Pick one:", "❯ 1. Yes", "  2. No"), 2, 7, "Pick one:",
-                List.of("1. Yes", "2. No"), 2);
+        java.util.List<String> rows = new java.util.ArrayList<>(List.of("Pick one:", "❯ 1. Yes", "  2. No"));
+        while (rows.size() < 24) {
+            rows.add("");
+        }
+        service.screen = new ScreenSnapshot(service.session("alpha"),
+                new dev.agentharness.terminal.Screen(80, 24, rows, 2, 7, "", false, true,
+                        dev.agentharness.terminal.Screen.InputModes.NONE),
+                new dev.agentharness.terminal.Prompt("menu", "Pick one:", List.of("1. Yes", "2. No"), 0), 2);
         JsonNode screen = json(api("/api/sessions/alpha/screen"));
         assertEquals("Pick one:", screen.path("checkpoint").asText());
         assertEquals("2. No", screen.path("choices").get(1).asText());

@@ -65,8 +65,10 @@ public final class WebJson {
     public record ScreenView(int cols, int rows, List<String> lines, int cursorRow, int cursorCol, String checkpoint,
                              List<String> choices, long lastSeq) {
         public static ScreenView of(ScreenSnapshot s) {
-            return new ScreenView(s.cols(), s.rows(), s.lines(), s.cursorRow(), s.cursorCol(), s.checkpoint(), s.choices(),
-                    s.lastSeq());
+            var screen = s.screen();
+            var prompt = s.prompt();
+            return new ScreenView(screen.cols(), screen.rows(), screen.lines(), screen.cursorRow(), screen.cursorCol(),
+                    prompt == null ? null : prompt.question(), prompt == null ? List.of() : prompt.options(), s.lastSeq());
         }
     }
 
