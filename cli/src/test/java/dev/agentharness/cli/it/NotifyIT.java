@@ -1,5 +1,7 @@
 package dev.agentharness.cli.it;
 
+import dev.agentharness.supervisor.testing.WebhookReceiver;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
