@@ -36,6 +36,19 @@ public interface AgentProfile {
     }
 
     /**
+     * {@link #prepare(List, boolean, IdSource)} knowing where it will run: a profile whose agent has
+     * hooks adds their settings ({@code context.hookSettings()}) to an interactive command line.
+     */
+    default LaunchPlan prepare(List<String> command, boolean restart, IdSource ids, LaunchContext context) {
+        return prepare(command, restart, ids);
+    }
+
+    /** The agent's hooks, for agents that can call back into the harness while interactive. */
+    default Optional<AgentHooks> hooks() {
+        return Optional.empty();
+    }
+
+    /**
      * The command line that continues conversation {@code agentSessionId} of a session that ran
      * {@code original}, with {@code prompt} as the next message (null: none; headless commands get
      * {@link #continuePrompt()} since they cannot wait for one). Empty when this agent cannot resume,

@@ -30,6 +30,11 @@ public enum EventType {
     TOOL_CALL,
     /** The agent finished a turn: data has "status" and whatever it reported (cost, tokens, turns...). */
     TURN_RESULT,
+    /**
+     * The agent's own hooks said what it is doing: data has "state" (working, waiting, idle), "hook"
+     * (the hook event) and, where there is one, "detail". Recorded when the state changes.
+     */
+    AGENT_STATUS,
     /** A session was started to continue this one's conversation: data has "sessionId". */
     RESUMED_AS,
     /** The daemon lost its connection to the session's keeper (the daemon died or shut down keeping agents); data: "at". */

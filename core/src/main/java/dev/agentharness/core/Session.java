@@ -32,6 +32,9 @@ import java.util.Objects;
  * @param outputChunks   chunks of output stored so far (also the last seq)
  * @param agent          what the agent's structured output said (id, model, tokens, cost); written
  *                       only by the parser, through {@code SessionStore.updateAgent}
+ * @param activity       what the agent last reported through its hooks (working, waiting, idle), or
+ *                       null when no hook has reported (then screen patterns are all there is);
+ *                       written only through {@code SessionStore.recordHook}
  */
 public record Session(
         String id,
@@ -50,7 +53,8 @@ public record Session(
         int escalationLevel,
         long outputBytes,
         long outputChunks,
-        AgentUsage agent) {
+        AgentUsage agent,
+        AgentActivity activity) {
 
     public Session {
         Objects.requireNonNull(id, "id");
@@ -60,12 +64,21 @@ public record Session(
         agent = agent == null ? AgentUsage.start(spec.agent(), spec.agentSessionId()) : agent;
     }
 
+    /** The fields from before agent hooks: no activity reported. */
+    public Session(String id, SessionSpec spec, Integer slot, SessionStatus status, Integer pid, Long pidStartTime,
+                   Integer exitCode, String reason, Instant createdAt, Instant startedAt, Instant endedAt,
+                   Instant lastActivityAt, Instant stalledSince, int escalationLevel, long outputBytes, long outputChunks,
+                   AgentUsage agent) {
+        this(id, spec, slot, status, pid, pidStartTime, exitCode, reason, createdAt, startedAt, endedAt, lastActivityAt,
+                stalledSince, escalationLevel, outputBytes, outputChunks, agent, null);
+    }
+
     /** The fields from before agent profiles: the agent facts start from the spec. */
     public Session(String id, SessionSpec spec, Integer slot, SessionStatus status, Integer pid, Long pidStartTime,
                    Integer exitCode, String reason, Instant createdAt, Instant startedAt, Instant endedAt,
                    Instant lastActivityAt, Instant stalledSince, int escalationLevel, long outputBytes, long outputChunks) {
         this(id, spec, slot, status, pid, pidStartTime, exitCode, reason, createdAt, startedAt, endedAt, lastActivityAt,
-                stalledSince, escalationLevel, outputBytes, outputChunks, null);
+                stalledSince, escalationLevel, outputBytes, outputChunks, (AgentUsage) null);
     }
 
     /** A session that has just claimed {@code slot} and is about to be spawned. */
@@ -155,6 +168,7 @@ public record Session(
         private long outputBytes;
         private long outputChunks;
         private AgentUsage agent;
+        private AgentActivity activity;
 
         private Builder(Session s) {
             id = s.id;
@@ -174,6 +188,7 @@ public record Session(
             outputBytes = s.outputBytes;
             outputChunks = s.outputChunks;
             agent = s.agent;
+            activity = s.activity;
         }
 
         public Builder spec(SessionSpec v) { spec = v; return this; }
@@ -192,10 +207,11 @@ public record Session(
         public Builder outputBytes(long v) { outputBytes = v; return this; }
         public Builder outputChunks(long v) { outputChunks = v; return this; }
         public Builder agent(AgentUsage v) { agent = v; return this; }
+        public Builder activity(AgentActivity v) { activity = v; return this; }
 
         public Session build() {
             return new Session(id, spec, slot, status, pid, pidStartTime, exitCode, reason, createdAt, startedAt, endedAt,
-                    lastActivityAt, stalledSince, escalationLevel, outputBytes, outputChunks, agent);
+                    lastActivityAt, stalledSince, escalationLevel, outputBytes, outputChunks, agent, activity);
         }
     }
 }

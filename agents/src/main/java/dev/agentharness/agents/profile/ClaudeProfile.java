@@ -1,7 +1,9 @@
 package dev.agentharness.agents.profile;
 
+import dev.agentharness.agents.AgentHooks;
 import dev.agentharness.agents.AgentOutputParser;
 import dev.agentharness.agents.AgentProfile;
+import dev.agentharness.agents.LaunchContext;
 import dev.agentharness.agents.LaunchPlan;
 import dev.agentharness.agents.PriceTable;
 import dev.agentharness.agents.internal.Argv;
@@ -89,6 +91,36 @@ public final class ClaudeProfile implements AgentProfile {
         out.addAll(command.subList(1, command.size()));
         return new LaunchPlan(out, id);
     }
+
+    /**
+     * As {@link #prepare(List, boolean, IdSource)}, and an interactive command line on a terminal
+     * also gets {@code --settings FILE} with the harness's hooks (the file the harness wrote, never
+     * the user's own settings, which Claude Code keeps reading as well). Not when the command gives
+     * {@code --settings} itself (Claude Code takes one), runs headless ({@code -p}), or runs a subcommand.
+     */
+    @Override
+    public LaunchPlan prepare(List<String> command, boolean restart, IdSource ids, LaunchContext context) {
+        LaunchPlan plan = prepare(command, restart, ids);
+        List<String> c = plan.command();
+        if (context.hookSettings() == null || !context.terminal()
+                || Argv.has(c, "--settings", "-p", "--print", "-v", "--version", "-h", "--help")
+                || SUBCOMMANDS.contains(firstWord(c))) {
+            return plan;
+        }
+        List<String> out = new ArrayList<>();
+        out.add(c.get(0));
+        out.add("--settings");
+        out.add(context.hookSettings().toString());
+        out.addAll(c.subList(1, c.size()));
+        return new LaunchPlan(out, plan.agentSessionId());
+    }
+
+    @Override
+    public Optional<AgentHooks> hooks() {
+        return Optional.of(HOOKS);
+    }
+
+    private static final ClaudeHooks HOOKS = new ClaudeHooks();
 
     /** {@code claude --resume ID} with the original options (not its prompt) and the new prompt. */
     @Override

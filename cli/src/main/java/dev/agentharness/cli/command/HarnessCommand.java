@@ -78,6 +78,7 @@ public final class HarnessCommand implements Callable<Integer> {
         m.put("daemon", DaemonCommand.class);
         m.put("shutdown", ShutdownCommand.class);
         m.put("completion", CompletionCommand.class);
+        m.put("hook", HookCommand.class);
         return Collections.unmodifiableMap(m);
     }
 

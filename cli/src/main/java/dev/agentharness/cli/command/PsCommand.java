@@ -172,10 +172,16 @@ public final class PsCommand implements Callable<Integer> {
     /** Longest question shown after a waiting session's status. */
     static final int QUESTION_WIDTH = 32;
 
-    /** The status; for a session waiting at a question read off its screen, the question too, shortened. */
+    /**
+     * The status; for a session waiting at a question read off its screen, the question too, shortened;
+     * for an active session whose agent reports through hooks, what it last said (idle, waiting...).
+     */
     static String status(Session s) {
         String status = s.status().wireName();
         if (s.status() != dev.agentharness.core.SessionStatus.WAITING_CHECKPOINT || s.reason() == null || s.reason().isBlank()) {
+            if (s.activity() != null && s.status().isActive() && s.status() != dev.agentharness.core.SessionStatus.WAITING_CHECKPOINT) {
+                return status + ", " + s.activity().state().wireName();
+            }
             return status;
         }
         String q = Human.printable(s.reason().strip());

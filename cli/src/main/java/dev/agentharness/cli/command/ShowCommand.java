@@ -111,6 +111,11 @@ public final class ShowCommand implements Callable<Integer> {
             field(out, "result", a.resultStatus());
             field(out, "tool calls", a.toolCalls());
         }
+        if (s.activity() != null) {
+            field(out, "agent status", s.activity().state().wireName()
+                    + (s.activity().detail() == null ? "" : " — " + Human.printable(s.activity().detail()))
+                    + " (its hook, " + Human.ago(s.activity().at(), now) + ")");
+        }
         field(out, "resume of", s.resumeOf());
         if (!s.metadata().isEmpty()) {
             field(out, "metadata", s.metadata().entrySet().stream()

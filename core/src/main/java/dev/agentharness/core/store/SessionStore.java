@@ -104,6 +104,21 @@ public interface SessionStore {
      */
     void updateAgent(String id, AgentUsage usage, AgentParseCursor cursor);
 
+    /**
+     * Writes what an agent's hook reported (Claude Code calls back into {@code harness hook}, a
+     * process of its own, with no daemon in between): its session id and model when the hook said
+     * them (null: unchanged), {@code moreToolCalls} tool calls to add, and its activity (null:
+     * unchanged). Nothing else of the session changes, and the parser's cursor is not touched, so a
+     * hook and the parser never undo each other's writes. Call inside a {@link Transactor}
+     * transaction with the events the hook produced.
+     *
+     * @throws dev.agentharness.core.error.NoSuchSessionException when there is no such session
+     */
+    default void recordHook(String id, String agentSessionId, String model, long moreToolCalls,
+                            dev.agentharness.core.AgentActivity activity) {
+        throw new UnsupportedOperationException("this store keeps no hook reports");
+    }
+
     /** Sessions with an agent profile whose output has not been parsed to its end, oldest first. */
     List<AgentParseTask> agentParseBacklog();
 

@@ -79,6 +79,9 @@ public final class JsonViews {
             Integer turns,
             String resultStatus,
             long toolCalls,
+            String agentState,
+            String agentStateDetail,
+            String agentStateAt,
             String resumeOf,
             @JsonInclude(JsonInclude.Include.NON_NULL) List<EventView> events) {
 
@@ -102,7 +105,10 @@ public final class JsonViews {
                     spec.notifySinks().stream().map(SinkAddress::mask).toList(),
                     s.agent().agent(), s.agent().agentSessionId(), s.agent().model(), s.agent().costUsd(),
                     s.agent().inputTokens(), s.agent().outputTokens(), s.agent().cacheReadTokens(), s.agent().cacheWriteTokens(),
-                    s.agent().turns(), s.agent().resultStatus(), s.agent().toolCalls(), spec.resumeOf(),
+                    s.agent().turns(), s.agent().resultStatus(), s.agent().toolCalls(),
+                    s.activity() == null ? null : s.activity().state().wireName(),
+                    s.activity() == null ? null : s.activity().detail(),
+                    s.activity() == null ? null : text(s.activity().at()), spec.resumeOf(),
                     events == null ? null : events.stream().map(EventView::of).toList());
         }
 

@@ -295,7 +295,18 @@ public final class Migrations {
             // The parser's work list: only sessions with a profile whose output is not fully read yet.
             "CREATE INDEX sessions_agent_parse ON sessions (created_at) WHERE agent IS NOT NULL AND agent_parse_done = 0"));
 
-    public static final List<Step> STEPS = List.of(V1, V2, V3, V4, V5);
+    /**
+     * V6: what an interactive agent's hooks last reported (working, waiting, idle), with a line of
+     * detail and when. Written by {@code harness hook} in the agent's own process tree, never by the
+     * daemon's session updates, so plain columns next to the agent facts rather than a status: the
+     * session's status stays the harness's.
+     */
+    private static final Step V6 = new Step(6, "agent hooks: what an interactive agent says it is doing", false, List.of(
+            "ALTER TABLE sessions ADD COLUMN agent_state TEXT CHECK (agent_state IN ('working', 'waiting', 'idle'))",
+            "ALTER TABLE sessions ADD COLUMN agent_state_detail TEXT",
+            "ALTER TABLE sessions ADD COLUMN agent_state_at TEXT"));
+
+    public static final List<Step> STEPS = List.of(V1, V2, V3, V4, V5, V6);
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();
 
     private Migrations() {

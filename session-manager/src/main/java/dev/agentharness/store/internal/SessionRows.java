@@ -23,7 +23,7 @@ final class SessionRows {
             + " stalled_since, escalation_level, restart_of, restart_count, max_runtime_ms, stall_timeout_ms,"
             + " restart_policy, max_restarts, metadata, output_bytes, output_chunks, terminal_cols, terminal_rows, interactive, project, notify,"
             + " agent, agent_session_id, model, cost_usd, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
-            + " turns, result_status, tool_calls, resume_of, restart_mode";
+            + " turns, result_status, tool_calls, resume_of, restart_mode, agent_state, agent_state_detail, agent_state_at";
 
     /**
      * Every column a caller may set, plus what the agent is known to be at the start; the output
@@ -42,6 +42,12 @@ final class SessionRows {
     static final String UPDATE_AGENT = "UPDATE sessions SET agent_session_id = ?, model = ?, cost_usd = ?, input_tokens = ?,"
             + " output_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?, turns = ?, result_status = ?, tool_calls = ?,"
             + " agent_parse_seq = ?, agent_parse_offset = ?, agent_parse_skipped = ?, agent_parse_done = ? WHERE id = ?";
+
+    /** What a hook reported: only the columns it knows, the tool calls added to. */
+    static final String RECORD_HOOK = "UPDATE sessions SET agent_session_id = COALESCE(?, agent_session_id),"
+            + " model = COALESCE(?, model), tool_calls = tool_calls + ?, agent_state = COALESCE(?, agent_state),"
+            + " agent_state_detail = CASE WHEN ? IS NULL THEN agent_state_detail ELSE ? END,"
+            + " agent_state_at = COALESCE(?, agent_state_at) WHERE id = ?";
 
     static final String UPDATE = "UPDATE sessions SET name = ?, slot = ?, requested_slot = ?, status = ?, working_dir = ?,"
             + " current_command = ?, command = ?, env = ?, run_id = ?, pid = ?, pid_start_time = ?, exit_code = ?, reason = ?,"
@@ -95,7 +101,18 @@ final class SessionRows {
                 rs.getInt("escalation_level"),
                 rs.getLong("output_bytes"),
                 rs.getLong("output_chunks"),
-                agent(rs));
+                agent(rs),
+                activity(rs));
+    }
+
+    static dev.agentharness.core.AgentActivity activity(ResultSet rs) throws SQLException {
+        String state = rs.getString("agent_state");
+        Instant at = Times.parse(rs.getString("agent_state_at"));
+        if (state == null || at == null) {
+            return null;
+        }
+        return new dev.agentharness.core.AgentActivity(dev.agentharness.core.AgentActivity.State.fromWireName(state),
+                rs.getString("agent_state_detail"), at);
     }
 
     static AgentUsage agent(ResultSet rs) throws SQLException {

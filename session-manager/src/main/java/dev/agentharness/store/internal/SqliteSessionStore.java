@@ -466,6 +466,20 @@ public final class SqliteSessionStore implements SessionStore {
     }
 
     @Override
+    public void recordHook(String id, String agentSessionId, String model, long moreToolCalls,
+                           dev.agentharness.core.AgentActivity activity) {
+        db.write(() -> {
+            String state = activity == null ? null : activity.state().wireName();
+            String at = activity == null ? null : Times.format(activity.at());
+            String detail = activity == null ? null : activity.detail();
+            PreparedStatement ps = db.statement(SessionRows.RECORD_HOOK);
+            // The detail follows the state: a new state without a detail clears the old one.
+            Sql.bind(ps, agentSessionId, model, moreToolCalls, state, state, detail, at, id);
+            return requireChanged(ps.executeUpdate(), id);
+        });
+    }
+
+    @Override
     public List<AgentParseTask> agentParseBacklog() {
         return db.read(() -> {
             List<AgentParseTask> out = new ArrayList<>();

@@ -2,25 +2,30 @@ package dev.agentharness.supervisor.internal.lifecycle;
 
 import dev.agentharness.agents.AgentProfile;
 import dev.agentharness.agents.AgentProfiles;
+import dev.agentharness.agents.LaunchContext;
 import dev.agentharness.agents.LaunchPlan;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;
 import dev.agentharness.core.error.HarnessException;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Applies agent profiles to what is about to run: decides the profile (the spec's, else the
- * executable's), lets it choose the agent's session id up front where it can, and builds the
- * command line that continues a finished session's conversation.
+ * executable's), lets it choose the agent's session id up front where it can, gives an interactive
+ * agent on a terminal the harness's hooks ({@link AgentHookSetup}), and builds the command line that
+ * continues a finished session's conversation.
  */
 public final class AgentLaunches {
     private final AgentProfiles profiles;
+    private final AgentHookSetup hooks;
 
     @Inject
-    public AgentLaunches(AgentProfiles profiles) {
+    public AgentLaunches(AgentProfiles profiles, AgentHookSetup hooks) {
         this.profiles = profiles;
+        this.hooks = hooks;
     }
 
     /**
@@ -31,7 +36,10 @@ public final class AgentLaunches {
      */
     public SessionSpec prepare(SessionSpec spec, boolean restart) {
         AgentProfile profile = profiles.resolve(spec.agent(), spec.command());
-        LaunchPlan plan = profile.prepare(spec.command(), restart, () -> UUID.randomUUID().toString());
+        // Hooks report what an interactive agent does; only a terminal runs one, so only then is the file needed.
+        Path settings = spec.tty() && profile.hooks().isPresent() ? hooks.settingsFor(profile) : null;
+        LaunchPlan plan = profile.prepare(spec.command(), restart, () -> UUID.randomUUID().toString(),
+                new LaunchContext(spec.tty(), settings));
         return spec.withCommand(plan.command()).toBuilder().agent(profile.name()).agentSessionId(plan.agentSessionId()).build();
     }
 
