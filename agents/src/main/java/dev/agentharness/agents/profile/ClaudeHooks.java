@@ -22,18 +22,20 @@ import java.util.List;
  * {@code transcript_path}, {@code cwd}, {@code hook_event_name}, and per event {@code source}
  * (SessionStart), {@code prompt} (UserPromptSubmit), {@code tool_name}/{@code tool_input}/
  * {@code tool_use_id} (PreToolUse, PostToolUse), {@code message}/{@code notification_type}
- * (Notification). Fields it does not know are ignored, so newer versions keep working.
+ * (Notification), {@code error}/{@code last_assistant_message} (StopFailure). A Claude Code that
+ * does not know one of the events (StopFailure is recent) skips it with a warning and keeps the rest. Fields it does not know are ignored, so newer versions keep working.
  *
  * <p>What each event means for the session: PreToolUse is a tool call (recorded like a
  * {@code tool_use} block of stream-json) and, with PostToolUse and UserPromptSubmit, means working;
  * Notification means waiting (for a permission, or for input after a long idle), except the one that
- * only says a login succeeded; Stop means idle; SessionStart gives the agent's session id (new after
+ * only says a login succeeded; Stop means idle, and so does StopFailure (a turn that ended in an API
+ * error: offline, "authentication_failed"), each with a {@code turn_result} event; SessionStart gives the agent's session id (new after
  * {@code /clear}) and, unless it is a compaction in the middle of a turn, means idle at its prompt.
  */
 public final class ClaudeHooks implements AgentHooks {
     /** The events registered, in the order the settings list them. */
     public static final List<String> EVENTS = List.of("SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse",
-            "Notification", "Stop");
+            "Notification", "Stop", "StopFailure");
     /**
      * Seconds Claude Code gives the hook before it gives up on it. A hook that hangs must not hold a
      * tool call for Claude Code's default minute; the harness's hook takes well under one second.
@@ -104,7 +106,16 @@ public final class ClaudeHooks implements AgentHooks {
                         List.of());
             }
             case "Stop" -> {
-                return new HookReport(hook, null, null, 0, State.IDLE, null, List.of());
+                events.event(EventType.TURN_RESULT, "status", "success", "via", "hook");
+                return new HookReport(hook, null, null, 0, State.IDLE, null, events.events());
+            }
+            case "StopFailure" -> {
+                String error = Json.text(n, "error");
+                String message = Json.text(n, "last_assistant_message");
+                events.event(EventType.TURN_RESULT, "status", "error", "isError", true, "subtype", error,
+                        "error", message == null ? null : InputSummary.cut(message), "via", "hook");
+                return new HookReport(hook, null, null, 0, State.IDLE, error == null ? "error" : "error: " + error,
+                        events.events());
             }
             default -> {
                 return new HookReport(hook, null, null, 0, null, null, List.of());

@@ -47,10 +47,13 @@ public final class Watchdog {
     private final SupervisorConfig config;
     private final SupervisorThreads threads;
     private final Clock clock;
+    private final HookActivity hooks;
 
     @Inject
     public Watchdog(LiveSessions live, StatusRecorder recorder, CheckpointDetector detector,
-                    ScreenCheckpointDetector screenDetector, SupervisorConfig config, SupervisorThreads threads, Clock clock) {
+                    ScreenCheckpointDetector screenDetector, SupervisorConfig config, SupervisorThreads threads, Clock clock,
+                    HookActivity hooks) {
+        this.hooks = hooks;
         this.live = live;
         this.recorder = recorder;
         this.detector = detector;
@@ -72,6 +75,7 @@ public final class Watchdog {
             }
         }
         screenDetector.retainOnly(ids);
+        hooks.retainOnly(ids);
     }
 
     /** A terminal session was resized: its screen, as the checkpoint detector keeps it, follows. */
@@ -93,7 +97,10 @@ public final class Watchdog {
                 timeOut(s, maxRuntime);
                 return;
             }
-            if (status != SessionStatus.RUNNING && s.hasNewOutputSinceStatusChange() && !stillAtThePrompt(s, status)) {
+            if (hooks.follows(s)) {
+                // The agent's hooks say exactly when it waits; its output (a TUI redrawing) says nothing more.
+                status = hookCheckpoint(s, status);
+            } else if (status != SessionStatus.RUNNING && s.hasNewOutputSinceStatusChange() && !stillAtThePrompt(s, status)) {
                 backToRunning(s, status);
                 status = SessionStatus.RUNNING;
             }
@@ -104,7 +111,9 @@ public final class Watchdog {
                     stall(s, now, last);
                     return;
                 }
-                checkpoint(s, now);
+                if (!hooks.follows(s)) {
+                    checkpoint(s, now);
+                }
             } else if (status == SessionStatus.STALLED) {
                 escalate(s, now, stallTimeout);
             }
@@ -182,6 +191,34 @@ public final class Watchdog {
                 event(EventType.CHECKPOINT, "text", match.get().text(), "pattern", match.get().pattern()));
         s.statusChanged(SessionStatus.WAITING_CHECKPOINT);
         LOG.info("session {} is waiting at a checkpoint: {}", s.label(), match.get().text());
+    }
+
+    /**
+     * A session whose agent reports through hooks: each new report is acted on once. Waiting (a
+     * permission, a question) becomes {@code waiting_checkpoint} with the agent's own words as the
+     * question; working or idle after a wait is {@code running} again. Input sent in between
+     * already made it running, and the same report is not taken again.
+     */
+    private SessionStatus hookCheckpoint(LiveSession s, SessionStatus status) {
+        dev.agentharness.core.AgentActivity a = hooks.newReport(s).orElse(null);
+        if (a == null) {
+            return status;
+        }
+        boolean waiting = a.state() == dev.agentharness.core.AgentActivity.State.WAITING;
+        if (waiting && status == SessionStatus.RUNNING) {
+            String question = a.detail() != null ? a.detail() : "waiting";
+            recorder.change(s.id(), SessionStatus.WAITING_CHECKPOINT, "waiting at a prompt", b -> b.reason(question),
+                    event(EventType.CHECKPOINT, "text", question, "kind", "hook", "question", question, "via", "hook"));
+            s.statusChanged(SessionStatus.WAITING_CHECKPOINT);
+            LOG.info("session {} is waiting, says its agent's hook: {}", s.label(), question);
+            return SessionStatus.WAITING_CHECKPOINT;
+        }
+        if (!waiting && status == SessionStatus.WAITING_CHECKPOINT) {
+            recorder.change(s.id(), SessionStatus.RUNNING, "its agent's hook says " + a.state().wireName(), b -> b.reason(null));
+            s.statusChanged(SessionStatus.RUNNING);
+            return SessionStatus.RUNNING;
+        }
+        return status;
     }
 
     /** A terminal session whose program only redrew the prompt it waits at is still waiting. */
