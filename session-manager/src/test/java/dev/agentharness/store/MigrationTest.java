@@ -61,6 +61,7 @@ class MigrationTest {
             assertEquals("/work/api", a.cwd());
             assertEquals(List.of("/bin/sh", "-c", "npm test"), a.command(), "V1 ran commands through the shell");
             assertEquals(1001, a.pid());
+            assertNull(a.activity(), "V6: no hook has reported for a session from before hooks");
             assertEquals(Instant.parse("2024-03-01T10:00:00Z"), a.startedAt());
             assertEquals(Instant.parse("2024-03-01T10:05:00Z"), a.endedAt());
             assertEquals(Instant.parse("2024-03-01T09:59:59Z"), a.createdAt());
