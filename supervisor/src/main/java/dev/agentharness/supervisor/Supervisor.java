@@ -25,6 +25,20 @@ public interface Supervisor extends AutoCloseable {
     ReconcileReport start();
 
     /**
+     * Instead of {@link #start()}, for a harness with no daemon ({@code harness recover}): takes the
+     * lock, reconciles as {@code start} does, and decides the {@code on-crash} resumes of what it
+     * found crashed, queueing them in the durable start queue (after waiting, at most about
+     * {@code settle}, for their last output to be parsed: the agent's id may be there). Then it lets
+     * go of everything. It never starts an agent or the queue: whatever it queued is the next
+     * daemon's to run. Nothing else may be called afterwards.
+     *
+     * @return what reconciling found
+     */
+    default ReconcileReport reconcileOnce(java.time.Duration settle) {
+        throw new UnsupportedOperationException("this supervisor cannot reconcile without running");
+    }
+
+    /**
      * Claims a slot and spawns the agent.
      *
      * @return the session, running; or failed with a one-line reason ("no such executable: fooagent")

@@ -21,9 +21,12 @@ import picocli.CommandLine.Mixin;
 @Command(name = "recover",
         description = {"Reconcile stored active sessions with the live processes now and print what was found.",
                 "Uses the running daemon; without one, takes the lock and reconciles in this process.",
-                "If start requests are queued and no daemon runs, starts the daemon instead (it reconciles, then runs the queue)."})
+                "If start requests are queued and no daemon runs, starts the daemon instead (it reconciles, then runs the queue).",
+                "A session found crashed with --restart on-crash is resumed (once): without a daemon, its resume is queued",
+                "and a daemon is started to run it."})
 public final class RecoverCommand implements Callable<Integer> {
     private final CommandContext ctx;
+    private boolean daemonForResumes;
 
     @Mixin
     JsonOption json;
@@ -47,6 +50,9 @@ public final class RecoverCommand implements Callable<Integer> {
             out.println(i.sessionId() + " (" + i.label() + "): was " + i.previousStatus() + ", " + i.finding().replace('_', ' ')
                     + " -> " + Reports.outcome(i.finding()) + ": " + i.reason());
         }
+        if (daemonForResumes) {
+            out.println("sessions with --restart on-crash are resumed by a daemon started now (harness ps)");
+        }
         return 0;
     }
 
@@ -61,16 +67,23 @@ public final class RecoverCommand implements Callable<Integer> {
             return viaDaemon(Optional.of(ctx.daemonOrLaunch()), true).orElseThrow();
         }
         SupervisorConfig config = SupervisorConfig.defaults();
+        ReconcileView report;
+        boolean resumes;
         try (SupervisorWiring wiring = SupervisorWiring.create(ctx.home(), config)) {
-            ReconcileView report;
-            try {
-                report = Reports.view(wiring.supervisor().start());
-            } finally {
-                wiring.supervisor().shutdown(Duration.ofSeconds(1));
-            }
-            return report;
+            // Reconciles and queues the on-crash resumes of what it found crashed; it runs no agent itself.
+            report = Reports.view(wiring.supervisor().reconcileOnce(RESUME_DECISION));
+            resumes = !wiring.stores().queue().list().isEmpty();
         }
+        if (resumes) {
+            // Only a daemon can run them (and supervise them afterwards): start one, as start does.
+            ctx.daemonOrLaunch().close();
+            daemonForResumes = true;
+        }
+        return report;
     }
+
+    /** How long recover waits for crashed sessions' last output to be parsed before it decides on their resumes. */
+    static final Duration RESUME_DECISION = Duration.ofSeconds(35);
 
     /** Asks the daemon to reconcile; for a daemon this command just started, adds what it found at start-up. */
     private Optional<ReconcileView> viaDaemon(Optional<ControlClient> daemon, boolean includeStartup) {

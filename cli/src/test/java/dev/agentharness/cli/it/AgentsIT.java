@@ -183,6 +183,74 @@ class AgentsIT extends HarnessIT {
         harness.run("shutdown").ok();
     }
 
+    /** Kills the daemon and the session's keeper, as a machine crash would (the agent is left to the next harness). */
+    private void crashHarness(String session) {
+        long agent = harness.session(session).path("pid").asLong();
+        long keeper = HarnessProcesses.keeperOf(agent);
+        long daemon = harness.daemonPid().orElseThrow();
+        HarnessProcesses.kill(daemon, "KILL");
+        HarnessProcesses.kill(keeper, "KILL");
+        HarnessProcesses.awaitTrue("the daemon and the keeper to die", FUNCTIONAL,
+                () -> !HarnessProcesses.alive(daemon) && !HarnessProcesses.alive(keeper));
+    }
+
+    /**
+     * Regression (issue 13): {@code harness recover} with no daemon marked an on-crash session
+     * crashed and never resumed it, and no later daemon did either (it was no longer active).
+     */
+    @Test
+    void recoverWithoutADaemonResumesACrashedOnCrashSessionOnce() throws Exception {
+        Path script = fakeClaude("bin-recover", "sleep 300");
+        String first = harness.run("start", "--name", "lost", "--restart", "on-crash", "--max-restarts", "3", "--",
+                script.toString(), "-p", "fix it", "--output-format", "stream-json", "--verbose").ok().out().strip();
+        HarnessProcesses.awaitTrue("its init line parsed", FUNCTIONAL,
+                () -> eventTypes(harness.json("show", first, "--json")).contains("agent_session"));
+        String id = harness.session(first).path("agentSessionId").asText();
+        crashHarness(first);
+
+        Result recovered = harness.run("recover").ok();
+        assertTrue(recovered.out().contains(first + " (lost): was running"), recovered::toString);
+        assertTrue(recovered.out().contains("resumed by a daemon started now"), recovered::toString);
+        assertEquals("crashed", harness.status(first));
+        HarnessProcesses.awaitTrue("the resume, run by the daemon recover started", FUNCTIONAL,
+                () -> harness.json("ps", "--all", "--json").size() == 2);
+        JsonNode resumed = awaitParsed("lost-r1");
+        assertEquals(first, resumed.path("resumeOf").asText());
+        assertEquals(List.of(script.toString(), "--resume", id, "-p", "--output-format", "stream-json", "--verbose",
+                "Continue where you left off."), strings(resumed.path("command")));
+        assertEquals("success", resumed.path("resultStatus").asText());
+
+        // Once: neither another recover nor the next daemon's reconcile brings it back again.
+        harness.run("shutdown").ok();
+        assertTrue(harness.run("recover").ok().out().contains("nothing to recover"));
+        harness.start("daemon");
+        HarnessProcesses.awaitTrue("the next daemon", FUNCTIONAL, harness::daemonAlive);
+        harness.run("run", "-q", "--", "true").ok(); // anything queued would have started by now
+        assertEquals(3, harness.json("ps", "--all", "--json").size(), "the crashed session was resumed once");
+        assertTrue(harness.json("queue", "--json").isEmpty());
+        harness.run("shutdown").ok();
+    }
+
+    /** Regression (issue 13): a crash in the middle of a user's stop must not bring the session back. */
+    @Test
+    void aUserStopCutShortByAHarnessCrashIsNeverResumed() throws Exception {
+        Path stubborn = Files.createDirectories(harness.scratch.resolve("bin-stop")).resolve("claude");
+        Files.writeString(stubborn, "#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 1; done\n");
+        Files.setPosixFilePermissions(stubborn, PosixFilePermissions.fromString("rwx------"));
+        String s = harness.run("start", "--name", "stubborn", "--restart", "on-crash", "--", stubborn.toString()).ok().out().strip();
+        HarnessProcesses.Background stop = harness.start("stop", s, "--grace", "5m");
+        HarnessProcesses.awaitTrue("the stop request on record", FUNCTIONAL,
+                () -> eventTypes(harness.json("show", s, "--json")).contains("stop_requested"));
+        crashHarness(s);
+        stop.await(FUNCTIONAL);
+
+        Result recovered = harness.run("recover").ok();
+        assertFalse(recovered.out().contains("resumed by a daemon"), recovered::toString);
+        assertEquals("crashed", harness.status(s));
+        assertEquals(1, harness.json("ps", "--all", "--json").size(), "a user's stop is never resumed");
+        assertTrue(harness.json("queue", "--json").isEmpty());
+    }
+
     @Test
     void resumeOfAPausedSessionIsStillSigcontAndPromptsAreForFinishedOnes() {
         harness.run("start", "--name", "napper", "--", "sleep", "60").ok();

@@ -139,15 +139,50 @@ public final class ProcessSupervisor implements Supervisor {
         }
     }
 
-    /** Sessions the reconciler ended crashed may come back resumed (restart policy on-crash). */
-    private void crashed(ReconcileReport report) {
+    @Override
+    public synchronized ReconcileReport reconcileOnce(Duration settle) {
+        if (!state.compareAndSet(State.NEW, State.SHUTTING_DOWN)) {
+            throw new IllegalStateException("the supervisor was already started");
+        }
+        lock.acquire();
+        try {
+            writer.start();
+            ReconcileReport report = reconciler.reconcile(live::owned);
+            agentOutput.start(AgentOutputFollower.DEFAULT_INTERVAL);
+            CompletableFuture<?>[] decisions = crashed(report).toArray(CompletableFuture[]::new);
+            try {
+                CompletableFuture.allOf(decisions).get(settle.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("not every on-crash resume was decided within {} ms; the sessions still undecided are not resumed",
+                        settle.toMillis());
+            } catch (Exception e) {
+                LOG.warn("deciding on-crash resumes failed: {}", e.toString());
+            }
+            return report;
+        } finally {
+            restarter.disable();
+            agentOutput.close();
+            writer.close();
+            threads.shutdown();
+            lock.close();
+            state.set(State.SHUT_DOWN);
+        }
+    }
+
+    /**
+     * Sessions the reconciler ended crashed may come back resumed (restart policy on-crash),
+     * queued durably; one future per session, complete when its decision is made.
+     */
+    private List<CompletableFuture<Void>> crashed(ReconcileReport report) {
+        List<CompletableFuture<Void>> decisions = new java.util.ArrayList<>();
         for (ReconcileReport.Item item : report.items()) {
             try {
-                restarter.sessionCrashed(item.sessionId());
+                decisions.add(restarter.sessionCrashed(item.sessionId()));
             } catch (RuntimeException e) {
                 LOG.warn("session {}: cannot consider it for resuming: {}", item.label(), e.getMessage());
             }
         }
+        return decisions;
     }
 
     @Override
