@@ -148,4 +148,39 @@ class AgentResumeTest {
             assertEquals(2, h.stores.sessions().list(SessionQuery.ALL).size());
         }
     }
+
+    /**
+     * Regression (issue 13): {@code harness recover} with no daemon reconciled a crashed on-crash
+     * session and resumed nothing, and no later daemon did (the session was no longer active).
+     */
+    @Test
+    void reconcileOnceQueuesACrashedOnCrashSessionsResumeOnceAndStartsNothing() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String id = "01LOST00000000000000000000";
+        try (TestHarness h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig())) {
+            java.time.Instant now = java.time.Instant.now();
+            SessionSpec spec = SessionSpec.builder(List.of("claude", "--session-id", "sid-1", "-p", "fix it"), dir.toString())
+                    .name("lost").agent("claude").agentSessionId("sid-1").restartPolicy(RestartPolicy.onCrash(2)).build();
+            h.stores.sessions().create(Session.starting(id, spec, 1, now).toBuilder().status(SessionStatus.RUNNING)
+                    .pid((int) gone.pid()).pidStartTime(1L).startedAt(now).build());
+            ReconcileReport report = h.supervisor.reconcileOnce(Duration.ofSeconds(20));
+            assertEquals(1, report.items().size());
+            assertEquals(SessionStatus.CRASHED, h.session(id).status());
+            List<dev.agentharness.core.QueuedStart> queued = h.stores.queue().list();
+            assertEquals(1, queued.size(), "the resume waits in the durable queue for a daemon");
+            SessionSpec next = queued.get(0).spec();
+            assertEquals(id, next.resumeOf());
+            assertEquals(id, next.restartOf());
+            assertEquals("lost-r1", next.name());
+            assertEquals(List.of("claude", "--resume", "sid-1", "-p", "Continue where you left off."), next.command());
+            assertEquals(1, h.stores.sessions().list(SessionQuery.ALL).size(), "nothing was started here");
+        }
+        try (TestHarness h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig())) {
+            assertTrue(h.get(dev.agentharness.supervisor.internal.lifecycle.AutoRestarter.class).resumeCrashed(id).isEmpty(),
+                    "a second decision (another harness, a later daemon) queues nothing more");
+            assertTrue(h.supervisor.reconcileOnce(Duration.ofSeconds(5)).isEmpty());
+            assertEquals(1, h.stores.queue().list().size());
+        }
+    }
 }

@@ -61,6 +61,46 @@ class ScreenCheckpointTest {
         watchdog.tick();
     }
 
+    /** Claude Code's hooks report into the row (as harness hook does); the watchdog takes them from there. */
+    @Test
+    void hooksDecideAClaudeSessionsCheckpointsOnceOneReportedAndTheScreenIsTheFallbackUntilThen() throws Exception {
+        Path claude = dir.resolve("bin").resolve("claude");
+        Files.createDirectories(claude.getParent());
+        Files.writeString(claude, "#!/bin/sh\nprintf 'Do you want to proceed?\\r\\n❯ 1. Yes\\r\\n  2. No\\r\\n'\n"
+                + "read answer; sleep 30\n");
+        claude.toFile().setExecutable(true);
+        Session s = h.supervisor.startSession(SessionSpec.builder(List.of(claude.toString()), dir.toString())
+                .terminal(new TerminalSize(60, 20)).build());
+        assertEquals("claude", s.spec().agent());
+        quietThenTick(s.id(), "2. No\r\n");
+        assertEquals(SessionStatus.WAITING_CHECKPOINT, h.session(s.id()).status(), "no hook yet: the screen decides");
+
+        var store = h.get(dev.agentharness.core.store.SessionStore.class);
+        store.recordHook(s.id(), null, null, 0,
+                new dev.agentharness.core.AgentActivity(dev.agentharness.core.AgentActivity.State.IDLE, null, clock.instant()));
+        watchdog.tick();
+        assertEquals(SessionStatus.RUNNING, h.session(s.id()).status(), "the hook says idle: not waiting");
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.tick();
+        assertEquals(SessionStatus.RUNNING, h.session(s.id()).status(), "the menu still drawn no longer counts");
+
+        clock.advance(Duration.ofSeconds(1));
+        store.recordHook(s.id(), null, null, 0, new dev.agentharness.core.AgentActivity(
+                dev.agentharness.core.AgentActivity.State.WAITING, "Claude needs your permission to use Bash", clock.instant()));
+        watchdog.tick();
+        Session waiting = h.session(s.id());
+        assertEquals(SessionStatus.WAITING_CHECKPOINT, waiting.status());
+        assertEquals("Claude needs your permission to use Bash", waiting.reason());
+        List<String> kinds = h.events(s.id()).stream().filter(e -> e.type() == EventType.CHECKPOINT)
+                .map(e -> String.valueOf(e.data().get("kind"))).toList();
+        assertEquals(List.of("menu", "hook"), kinds, "the screen's, then the hook's");
+
+        h.supervisor.send(s.id(), "1\n".getBytes(StandardCharsets.UTF_8));
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.tick();
+        assertEquals(SessionStatus.RUNNING, h.session(s.id()).status(), "answered: the same report is not taken twice");
+    }
+
     @Test
     void aMenuOnTheScreenIsACheckpointWithItsQuestionAndOptions() throws Exception {
         Session s = startTty("printf '\\033[H\\033[2J╭──────────────╮\\r\\n│ Do you want to proceed? │\\r\\n│ ❯ 1. Yes │\\r\\n│   2. No │\\r\\n╰──────────────╯\\r\\n'; "
