@@ -10,9 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the daemon starts a session's keeper (docs/design/keeper.md): the same jar, a small JVM.
- * Measured in docs/BENCHMARKS.md; the options are what keeps its RSS low (a 16 MiB heap, small
- * thread stacks, the serial collector, C1 only, no perf data file) and its start short (C1, CDS).
+ * How the daemon starts a session's keeper (docs/design/keeper.md): the native keeper
+ * ({@code harness-keeper} next to harness.jar, built from supervisor/src/main/c when gcc and
+ * sqlite3.h were there) when it exists and is executable, otherwise the same jar in a small JVM.
+ * Both speak the same protocol and leave the same files, so the daemon does not care which runs.
+ * {@code HARNESS_KEEPER=jvm} forces the JVM keeper. Measured in docs/BENCHMARKS.md: the JVM
+ * options are what keeps its RSS low (a 16 MiB heap, small thread stacks, the serial collector, C1
+ * only, no perf data file) and its start short (C1, CDS); the native keeper needs none of that.
  */
 public final class KeeperCommand {
     public static final String MAIN_CLASS = "dev.agentharness.supervisor.keeper.KeeperMain";
@@ -20,6 +24,10 @@ public final class KeeperCommand {
     public static final String JAVA_OPTS_ENV = "HARNESS_KEEPER_JAVA_OPTS";
     /** {@code HARNESS_KEEPERS=0} runs agents inside the daemon as before keepers (for comparisons only). */
     public static final String KEEPERS_ENV = "HARNESS_KEEPERS";
+    /** {@code HARNESS_KEEPER=jvm} runs JVM keepers even where the native one was built. */
+    public static final String KEEPER_ENV = "HARNESS_KEEPER";
+    /** The native keeper's file name, next to harness.jar. */
+    public static final String NATIVE_KEEPER = "harness-keeper";
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx16m", "-Xms4m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
             "-XX:MaxMetaspaceSize=48m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
@@ -40,6 +48,19 @@ public final class KeeperCommand {
                 break;
             }
         }
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
+            }
+        }
+        Path jar = entries.size() == 1 && entries.get(0).endsWith(".jar") ? Path.of(entries.get(0)) : null;
+        Path nativeKeeper = jar == null ? null : jar.resolveSibling(NATIVE_KEEPER);
+        if (nativeKeeper != null && !"jvm".equals(env.get(KEEPER_ENV)) && Files.isRegularFile(nativeKeeper)
+                && Files.isExecutable(nativeKeeper)) {
+            command.add(nativeKeeper.toString());
+            return KeeperMode.keepers(command, home.dir().toAbsolutePath());
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(DEFAULT_JVM_OPTIONS);
         String extra = env.get(JAVA_OPTS_ENV);
@@ -52,16 +73,10 @@ public final class KeeperCommand {
                 command.add("-D" + property + "=" + value);
             }
         }
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
-            }
-        }
         // The launcher's AppCDS archive of the same jar (recorded from a `ps` and a `start`): most of
         // what a keeper loads (the stores, sqlite-jdbc, the JDK) is in it, which shortens its start.
-        if (entries.size() == 1 && entries.get(0).endsWith(".jar")) {
-            Path archive = Path.of(entries.get(0)).resolveSibling("harness.jsa");
+        if (jar != null) {
+            Path archive = jar.resolveSibling("harness.jsa");
             if (Files.isReadable(archive)) {
                 command.add("-XX:SharedArchiveFile=" + archive);
             }

@@ -53,11 +53,16 @@ public final class TestHarness implements AutoCloseable {
     }
 
     private TestHarness(Path dir, Clock clock, SupervisorConfig config, boolean keepers, com.google.inject.Module... extra) {
+        this(dir, clock, config, keepers ? jvmKeeperCommand() : null, extra);
+    }
+
+    private TestHarness(Path dir, Clock clock, SupervisorConfig config, java.util.List<String> keeperCommand,
+                        com.google.inject.Module... extra) {
         this.home = HarnessHome.at(dir);
         this.clock = clock;
         this.stores = SqliteStores.open(home.database(), clock, new UlidGenerator(clock), 3);
-        dev.agentharness.supervisor.KeeperMode mode = keepers
-                ? dev.agentharness.supervisor.KeeperMode.keepers(keeperCommand(), dir.toAbsolutePath())
+        dev.agentharness.supervisor.KeeperMode mode = keeperCommand != null
+                ? dev.agentharness.supervisor.KeeperMode.keepers(keeperCommand, dir.toAbsolutePath())
                 : dev.agentharness.supervisor.KeeperMode.inProcess();
         java.util.List<com.google.inject.Module> modules = new java.util.ArrayList<>(
                 java.util.List.of(new SupervisorModule(config, mode), storesModule(home, stores, clock)));
@@ -73,7 +78,24 @@ public final class TestHarness implements AutoCloseable {
         return h;
     }
 
-    private static java.util.List<String> keeperCommand() {
+    /** A started supervisor whose agents run under real keeper processes started with {@code keeperCommand}. */
+    public static TestHarness startedWithKeepers(Path dir, java.util.List<String> keeperCommand) {
+        TestHarness h = new TestHarness(dir, Clock.systemUTC(), fastConfig(), keeperCommand);
+        h.supervisor.start();
+        return h;
+    }
+
+    /**
+     * The native keeper this module's build made (target/harness-keeper; see src/main/c/build.sh), or
+     * null when it was not built (no gcc or sqlite3.h): tests of it then skip with a notice.
+     */
+    public static Path nativeKeeper() {
+        Path p = Path.of(System.getProperty("harness.nativeKeeper", "target/harness-keeper")).toAbsolutePath();
+        return java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p) ? p : null;
+    }
+
+    /** The JVM keeper's command line, on this JVM's class path. */
+    public static java.util.List<String> jvmKeeperCommand() {
         return java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx16m",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.agentharness.supervisor.keeper.KeeperMain");

@@ -77,6 +77,9 @@ public final class Keeper {
     private volatile long agentStart = -1;
     private volatile String spawnError = "";
     private volatile long detachedAtMillis;
+    private volatile boolean everConnected;
+    /** The DRAINED frame's payload once every byte is committed and the record written; null before. */
+    private volatile byte[] drainedPayload;
     private SocketChannel connection;
     private DataOutputStream out;
     private OutputPump pump;
@@ -130,8 +133,12 @@ public final class Keeper {
         writer.close();
         ExitRecord record = new ExitRecord(status, pump.stderrHead(), spawnError.isEmpty() ? null : spawnError);
         writeRecordEventually(record);
-        boolean told = send(KeeperProtocol.DRAINED, utf(pump.stderrHead()));
-        if (told) {
+        drainedPayload = utf(pump.stderrHead());
+        boolean told = send(KeeperProtocol.DRAINED, drainedPayload);
+        // A keeper that never had a daemon (its agent ended, or could not be spawned, before the daemon
+        // that started it connected) waits for that daemon, which is on its way: leaving would look to
+        // it like a keeper that never started. Otherwise it goes at once when no daemon is connected.
+        if (told || !everConnected) {
             acked.await(ACK_WAIT_MS, TimeUnit.MILLISECONDS);
         }
         server.close();
@@ -258,8 +265,14 @@ public final class Keeper {
             }
             try {
                 KeeperProtocol.write(o, KeeperProtocol.HELLO, hello());
+                everConnected = true;
                 if (exited.isDone()) {
                     KeeperProtocol.write(o, KeeperProtocol.EXITED, exitedPayload(exited.join()));
+                }
+                byte[] drained = drainedPayload;
+                if (drained != null) {
+                    // connected after the end: all of it at once
+                    KeeperProtocol.write(o, KeeperProtocol.DRAINED, drained);
                 }
             } catch (IOException e) {
                 dropped(ch);

@@ -1,0 +1,324 @@
+package dev.agentharness.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentharness.core.Session;
+import dev.agentharness.core.SessionSpec;
+import dev.agentharness.core.SessionStatus;
+import dev.agentharness.core.StreamType;
+import dev.agentharness.core.TerminalSize;
+import dev.agentharness.core.error.HarnessException;
+import dev.agentharness.supervisor.testing.TestHarness;
+import dev.agentharness.supervisor.internal.keeper.ExitRecord;
+import dev.agentharness.supervisor.internal.keeper.KeeperClient;
+import dev.agentharness.supervisor.internal.keeper.KeeperFiles;
+import dev.agentharness.supervisor.internal.keeper.KeeperProtocol;
+import dev.agentharness.supervisor.internal.process.ProcInspector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The keeper contract: sessions run by the supervisor through real keeper processes (pipes and
+ * terminals, input, resize, spawn failures, every byte, the exit record, the greeting), run against
+ * each keeper (jdbi style: one contract, a subclass per backend). The JVM keeper
+ * ({@link KeeperSessionTest}) and the native one ({@link NativeKeeperSessionTest}) must pass the same
+ * tests: the native keeper is a second implementation of the protocol, and this is what keeps the
+ * two the same.
+ */
+abstract class KeeperContract {
+    @TempDir
+    Path dir;
+
+    private TestHarness h;
+
+    /** The keeper's command line up to its arguments (HOME SESSION_ID are appended). */
+    protected abstract List<String> keeperCommand();
+
+    private void assertCompleted(Session ended) {
+        assertEquals(SessionStatus.COMPLETED, ended.status(), "ended " + ended.status() + " (" + ended.reason() + ", exit code "
+                + ended.exitCode() + "): " + h.output(ended.id()));
+    }
+
+    private TestHarness started() {
+        return TestHarness.startedWithKeepers(dir, keeperCommand());
+    }
+
+    @AfterEach
+    void close() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private SessionSpec.Builder spec(String script) {
+        return SessionSpec.builder(List.of("sh", "-c", script), dir.toString());
+    }
+
+    @Test
+    void aPipeSessionKeepsItsStreamsApartAndEndsWithItsExactCode() {
+        h = started();
+        Session s = h.supervisor.startSession(spec("echo out; echo err >&2; sleep 0.3; exit 5").build());
+        String keeperProgram = keeperCommand().get(0);
+        assertTrue(ProcessHandle.current().children().anyMatch(p -> p.info().command().map(keeperProgram::equals).orElse(false)),
+                "the session runs under the keeper under test, " + keeperProgram);
+        Session ended = h.awaitEnded(s.id());
+        assertEquals(SessionStatus.FAILED, ended.status());
+        assertEquals(5, ended.exitCode());
+        assertEquals("out\n", h.output(s.id(), EnumSet.of(StreamType.STDOUT)));
+        assertEquals("err\n", h.output(s.id(), EnumSet.of(StreamType.STDERR)));
+    }
+
+    @Test
+    void stdinIsAtEndOfFileUnlessInteractive() {
+        h = started();
+        Session s = h.supervisor.startSession(spec("cat; echo done").interactive(false).build());
+        assertCompleted(h.awaitEnded(s.id()));
+        assertEquals("done\n", h.output(s.id()));
+
+        Session i = h.supervisor.startSession(spec("read x; echo got-$x").interactive(true).build());
+        h.supervisor.send(i.id(), "hi\n".getBytes(StandardCharsets.UTF_8));
+        assertCompleted(h.awaitEnded(i.id()));
+        assertEquals("got-hi\n", h.output(i.id()));
+    }
+
+    @Test
+    void aTerminalSessionIsStoredAsPtyAndResizeDeliversSigwinch() {
+        h = started();
+        Session s = h.supervisor.startSession(spec(
+                "[ -t 0 ] && [ -t 1 ] && echo tty; stty size; trap 'stty size; [ \"$(stty size)\" = \"24 80\" ] && exit 4' WINCH;"
+                        + " echo ready; while :; do sleep 0.05; done")
+                .terminal(new TerminalSize(100, 30)).build());
+        // Only the resize to 80x24 ends it: the terminal may get its first size (and a SIGWINCH) just
+        // after the agent started, which is no resize of ours.
+        TestHarness.await(() -> h.output(s.id()).contains("ready"), "the agent to be ready");
+        h.supervisor.resize(s.id(), new TerminalSize(80, 24));
+        Session ended = h.awaitEnded(s.id());
+        assertEquals(4, ended.exitCode());
+        String out = h.output(s.id());
+        assertTrue(out.startsWith("tty\r\n30 100\r\n"), "the agent sees its size from its first instruction on: " + out);
+        assertTrue(out.contains("24 80\r\n"), out);
+        assertEquals(out, h.output(s.id(), EnumSet.of(StreamType.PTY)), "everything is stream pty");
+    }
+
+    @Test
+    void aTerminalTakesInputAsTyped() {
+        h = started();
+        Session s = h.supervisor.startSession(spec("read x; echo got-$x").terminal(TerminalSize.DEFAULT).build());
+        h.supervisor.send(s.id(), "typed\r".getBytes(StandardCharsets.UTF_8));
+        assertCompleted(h.awaitEnded(s.id()));
+        assertTrue(h.output(s.id()).contains("got-typed"), h.output(s.id()));
+    }
+
+    @Test
+    void aPipeSessionCannotBeResized() {
+        h = started();
+        Session s = h.supervisor.startSession(spec("sleep 5").build());
+        HarnessException e = assertThrows(HarnessException.class, () -> h.supervisor.resize(s.id(), new TerminalSize(80, 24)));
+        assertTrue(e.getMessage().contains("pipes"), e.getMessage());
+    }
+
+    @Test
+    void aSpawnFailureIsOneLine() {
+        h = started();
+        Session s = h.supervisor.startSession(SessionSpec.builder(List.of("/no/such/agent"), dir.toString()).build());
+        Session ended = h.awaitEnded(s.id());
+        assertEquals(SessionStatus.FAILED, ended.status());
+        assertTrue(ended.reason() != null && !ended.reason().contains("\n"), String.valueOf(ended.reason()));
+    }
+
+    @Test
+    void aSpawnFailureInsideTheKeeperIsOneLine() throws Exception {
+        // Passes the daemon's pre-flight (an executable file), fails at exec: its interpreter is missing.
+        Path agent = dir.resolve("agent");
+        Files.writeString(agent, "#!/no/such/interpreter\n");
+        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
+        h = started();
+        Session s = h.supervisor.startSession(SessionSpec.builder(List.of(agent.toString()), dir.toString()).build());
+        Session ended = h.awaitEnded(s.id());
+        assertEquals(SessionStatus.FAILED, ended.status());
+        assertTrue(ended.reason() != null && !ended.reason().isBlank() && !ended.reason().contains("\n"), String.valueOf(ended.reason()));
+    }
+
+    @Test
+    void everyByteIsStoredInOrderWithItsSeqWhateverTheBytes() throws Exception {
+        // Random bytes (not UTF-8: stored as BLOBs) between text with multi-byte characters, 6 MiB in
+        // all: more than the 4 MiB the keeper may hold uncommitted, so backpressure takes part.
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 48; i++) {
+            byte[] noise = new byte[64 * 1024 + i];
+            random.nextBytes(noise);
+            expected.write(noise);
+            expected.write(("Grüße, 世界 🌍 line " + i + "\n").repeat(900).getBytes(StandardCharsets.UTF_8));
+        }
+        Path file = dir.resolve("flood.bin");
+        Files.write(file, expected.toByteArray());
+        h = started();
+        Session s = h.supervisor.startSession(spec("cat " + file + "; echo err >&2").build());
+        assertCompleted(h.awaitEnded(s.id()));
+
+        List<dev.agentharness.core.OutputChunk> chunks = new java.util.ArrayList<>(h.stores.outputs().getBySession(s.id(), 0));
+        chunks.sort(java.util.Comparator.comparingLong(dev.agentharness.core.OutputChunk::seq));
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < chunks.size(); i++) {
+            assertEquals(i + 1, chunks.get(i).seq(), "seq has no gap and no double");
+            assertTrue(chunks.get(i).data().length <= 64 * 1024 + 3, "a chunk stays within 64 KiB");
+            if (chunks.get(i).stream() == StreamType.STDOUT) {
+                stdout.write(chunks.get(i).data());
+            }
+        }
+        assertTrue(java.util.Arrays.equals(expected.toByteArray(), stdout.toByteArray()), "every byte, in order");
+        assertEquals("err\n", h.output(s.id(), EnumSet.of(StreamType.STDERR)));
+        Session row = h.session(s.id());
+        assertEquals(chunks.size(), row.outputChunks());
+        assertEquals(expected.size() + 4, row.outputBytes());
+    }
+
+    @Test
+    void aDetachedKeeperGreetsWithItsVersionAndKeepsTheExitRecordUntilAcknowledged() throws Exception {
+        h = started();
+        Path go = dir.resolve("go");
+        Session s = h.supervisor.startSession(spec("echo started; while [ ! -e " + go + " ]; do sleep 0.05; done; echo bye; exit 7").build());
+        TestHarness.await(() -> h.output(s.id()).contains("started"), "the agent to start");
+        int agentPid = h.session(s.id()).pid();
+        h.supervisor.shutdownKeepingAgents(java.time.Duration.ofSeconds(2));
+        h.stores.close();
+        h = null;
+
+        KeeperFiles files = KeeperFiles.of(dir, s.id());
+        try (KeeperClient client = KeeperClient.connect(files)) {
+            KeeperClient.Hello hello = client.hello();
+            assertEquals(KeeperProtocol.VERSION, hello.version());
+            assertEquals(agentPid, hello.agentPid());
+            assertEquals(new ProcInspector().stat(agentPid).orElseThrow().startTime(), hello.agentStart());
+            assertEquals(new ProcInspector().stat((int) hello.keeperPid()).orElseThrow().startTime(), hello.keeperStart());
+            assertTrue(hello.detachedAtMillis() > 0, "it knows when it lost its daemon");
+            assertEquals("", hello.spawnError());
+        }
+        Files.createFile(go);
+        // No daemon: the keeper makes the record durable and leaves; the record stays.
+        TestHarness.await(() -> Files.exists(files.exitRecord()) && !Files.exists(files.socket()), "the exit record");
+        ExitRecord record = ExitRecord.read(files.exitRecord()).orElseThrow();
+        assertEquals(7, record.status().code());
+        assertEquals(null, record.status().signal());
+        assertTrue(record.status().exact());
+        assertEquals("", record.stderrHead());
+        assertEquals(null, record.spawnError());
+        assertEquals(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(files.exitRecord()));
+
+        h = started();
+        Session ended = h.awaitEnded(s.id());
+        assertEquals(SessionStatus.FAILED, ended.status());
+        assertEquals(7, ended.exitCode());
+        assertTrue(h.output(s.id()).endsWith("bye\n"), h.output(s.id()));
+        TestHarness.await(() -> !Files.exists(files.exitRecord()), "the acknowledged record to go");
+    }
+
+    @Test
+    void aKeepersSocketIsOwnerOnly() throws Exception {
+        h = started();
+        Session s = h.supervisor.startSession(spec("sleep 5").build());
+        Path socket = KeeperFiles.of(dir, s.id()).socket();
+        TestHarness.await(() -> Files.exists(socket), "the keeper's socket");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+    }
+
+    @Test
+    void theAgentRunsInItsOwnSessionWithSigpipeRestoredAndTheSessionsEnvironment() throws Exception {
+        h = started();
+        Session s = h.supervisor.startSession(spec(
+                "ps -o sid= -o pgid= -p $$; echo pid=$$; yes | head -n 1; echo id=$HARNESS_SESSION_ID slot=$HARNESS_SLOT"
+                        + " own=$OWN arena=${MALLOC_ARENA_MAX-unset} only=${HARNESS_KEEPER_ONLY_ENV-unset} pwd=$(pwd)")
+                .env(java.util.Map.of("OWN", "value")).build());
+        assertCompleted(h.awaitEnded(s.id()));
+        String out = h.output(s.id());
+        String[] lines = out.split("\n");
+        String pid = lines[1].substring("pid=".length());
+        assertEquals(List.of(pid, pid), List.of(lines[0].trim().split("\\s+")), "its own session and process group: " + out);
+        assertEquals("y", lines[2], "yes ended quietly of SIGPIPE: " + out);
+        assertEquals("id=" + s.id() + " slot=" + s.slot() + " own=value arena=" + (System.getenv("MALLOC_ARENA_MAX") == null
+                ? "unset" : System.getenv("MALLOC_ARENA_MAX")) + " only=unset pwd=" + dir.toRealPath(), lines[3]);
+    }
+
+    @Test
+    void aTerminalHasTermXterm256colorUnlessTheSpecSetsIt() {
+        h = started();
+        Session s = h.supervisor.startSession(spec("echo term=$TERM").terminal(TerminalSize.DEFAULT).build());
+        h.awaitEnded(s.id());
+        assertTrue(h.output(s.id()).contains("term=xterm-256color"), h.output(s.id()));
+        Session own = h.supervisor.startSession(spec("echo term=$TERM").terminal(TerminalSize.DEFAULT)
+                .env(java.util.Map.of("TERM", "vt100")).build());
+        h.awaitEnded(own.id());
+        assertTrue(h.output(own.id()).contains("term=vt100"), h.output(own.id()));
+    }
+
+    /**
+     * Regression: a fast agent ended, and the native keeper wrote its record and left, before the
+     * daemon that had started it connected; the daemon then reported "its keeper did not start" for
+     * a session whose output was all there. A keeper that never had a daemon waits for one, and tells
+     * a daemon that connects after the end everything at once (greeting, exit, drained).
+     */
+    @Test
+    void aKeeperWhoseAgentEndedBeforeAnyDaemonConnectedWaitsToTellIt() throws Exception {
+        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        Session row = h.stores.sessions().claimSlot(spec("echo quick; echo oops >&2; exit 3").build());
+        KeeperFiles files = KeeperFiles.of(dir, row.id());
+        List<String> command = new java.util.ArrayList<>(keeperCommand());
+        command.add(dir.toString());
+        command.add(row.id());
+        Process keeper = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("keeper.log").toFile()).start();
+        try {
+            TestHarness.await(() -> Files.exists(files.exitRecord()), "the agent to end and its record to be written");
+            assertTrue(keeper.isAlive(), "the keeper waits for the daemon that started it");
+            java.util.concurrent.CompletableFuture<dev.agentharness.supervisor.internal.process.ExitStatus> exited =
+                    new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<String> drained = new java.util.concurrent.CompletableFuture<>();
+            try (KeeperClient client = KeeperClient.connect(files)) {
+                assertEquals("", client.hello().spawnError());
+                client.listen(new KeeperClient.Listener() {
+                    @Override
+                    public void activity(byte[] tail) {
+                    }
+
+                    @Override
+                    public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
+                        exited.complete(status);
+                    }
+
+                    @Override
+                    public void drained(String stderrHead) {
+                        drained.complete(stderrHead);
+                    }
+
+                    @Override
+                    public void lost() {
+                        exited.completeExceptionally(new AssertionError("lost"));
+                        drained.completeExceptionally(new AssertionError("lost"));
+                    }
+                }, "test");
+                assertEquals(3, exited.get(30, java.util.concurrent.TimeUnit.SECONDS).code());
+                assertEquals("oops\n", drained.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                client.acknowledgeExit();
+                assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+            }
+            assertEquals(0, keeper.exitValue());
+            assertTrue(!Files.exists(files.socket()), "its socket is gone");
+            assertEquals("quick\n", h.output(row.id(), EnumSet.of(StreamType.STDOUT)));
+            assertEquals("oops\n", h.output(row.id(), EnumSet.of(StreamType.STDERR)));
+        } finally {
+            keeper.destroyForcibly();
+        }
+    }
+}
