@@ -1939,6 +1939,38 @@ static char *await_adoption(void) {
     return id;
 }
 
+/*
+ * Whether HOME is still the directory this keeper was started in (the daemon starts keepers with the
+ * home as their working directory): a home deleted under a running harness, or deleted and made anew
+ * by someone else, gets no files from a keeper (no database, no keepers/, no socket). NULL when it is;
+ * otherwise why not, in words.
+ */
+static const char *home_problem(const char *home) {
+    struct stat cwd, h;
+    if (stat(".", &cwd) != 0 || cwd.st_nlink == 0) {
+        return "was deleted";
+    }
+    if (lstat(home, &h) != 0) {
+        return "was deleted";
+    }
+    if (S_ISLNK(h.st_mode)) {
+        return "is now a symbolic link";
+    }
+    if (cwd.st_dev != h.st_dev || cwd.st_ino != h.st_ino) {
+        return "was replaced (it is not the directory this keeper was started in)";
+    }
+    return NULL;
+}
+
+static int check_home(const char *home) {
+    const char *problem = home_problem(home);
+    if (problem != NULL) {
+        fprintf(stderr, "harness-keeper: the harness home %s %s; leaving it untouched\n", home, problem);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "harness-keeper: usage: harness-keeper HOME SESSION_ID|--spare\n");
@@ -1953,6 +1985,9 @@ int main(int argc, char **argv) {
     snprintf(K.dir, sizeof K.dir, "%s/keepers", K.home);
     signal(SIGPIPE, SIG_IGN);
 
+    if (check_home(K.home) != 0) {
+        return 1;
+    }
     char error[PATH_MAX + 256];
     if (open_database(K.home, error, sizeof error) != 0) {
         fprintf(stderr, "harness-keeper: %s\n", error);
@@ -1969,6 +2004,12 @@ int main(int argc, char **argv) {
         free(adopted);
         sqlite3_close(W.db);
         return 0;
+    }
+    if (adopted != NULL && check_home(K.home) != 0) {
+        /* waited long enough for its home to go: a spare makes nothing in what is there now */
+        free(adopted);
+        sqlite3_close(W.db);
+        return 1;
     }
     K.id = id;
     W.session = id;

@@ -321,4 +321,99 @@ abstract class KeeperContract {
             keeper.destroyForcibly();
         }
     }
+
+    private Process keeperProcess(Path cwd, Path home, String argument, Path log) throws java.io.IOException {
+        List<String> command = new java.util.ArrayList<>(keeperCommand());
+        command.add(home.toString());
+        command.add(argument);
+        return new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    /** A home deleted under a running harness and made anew (by someone else, or a new harness) gets nothing from an old keeper. */
+    @Test
+    void aKeeperMakesNothingInAHomeThatWasReplaced() throws Exception {
+        Path home = Files.createDirectory(dir.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        h = TestHarness.open(home, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        Session row = h.stores.sessions().claimSlot(spec("echo hi").build());
+        Files.move(home, dir.resolve("old"));
+        Files.createDirectory(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+
+        Process keeper = keeperProcess(dir.resolve("old"), home, row.id(), dir.resolve("keeper.log"));
+        assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves");
+        assertEquals(1, keeper.exitValue());
+        try (var files = Files.list(home)) {
+            assertEquals(List.of(), files.toList(), "nothing made in the new home");
+        }
+        String log = Files.readString(dir.resolve("keeper.log"));
+        assertTrue(log.contains("was replaced") && log.strip().lines().count() == 1, log);
+    }
+
+    /** A spare booted in a home that is replaced while it waits makes nothing there when it is adopted. */
+    @Test
+    void aSpareAdoptedAfterItsHomeWasReplacedMakesNothingThere() throws Exception {
+        Path home = Files.createDirectory(dir.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        h = TestHarness.open(home, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        Session row = h.stores.sessions().claimSlot(spec("echo hi").build());
+        Process spare = keeperProcess(home, home, "--spare", dir.resolve("spare.log"));
+        try {
+            Path socket = KeeperFiles.spareSocket(home, spare.pid());
+            TestHarness.await(() -> Files.exists(socket), "the spare's socket");
+            Files.move(home, dir.resolve("old"));
+            Files.createDirectory(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path moved = KeeperFiles.spareSocket(dir.resolve("old"), spare.pid());
+            java.io.ByteArrayOutputStream id = new java.io.ByteArrayOutputStream();
+            new java.io.DataOutputStream(id).writeUTF(row.id());
+            TestHarness.await(() -> {
+                try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                    ch.connect(java.net.UnixDomainSocketAddress.of(moved));
+                    KeeperProtocol.write(new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(ch)), KeeperProtocol.ADOPT,
+                            id.toByteArray());
+                    return true;
+                } catch (java.io.IOException notYetListening) {
+                    return false;
+                }
+            }, "the spare to take the adoption");
+            assertTrue(spare.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves");
+            assertEquals(1, spare.exitValue());
+            try (var files = Files.list(home)) {
+                assertEquals(List.of(), files.toList(), "nothing made in the new home");
+            }
+            assertTrue(Files.readString(dir.resolve("spare.log")).contains("was replaced"), Files.readString(dir.resolve("spare.log")));
+        } finally {
+            spare.destroyForcibly();
+        }
+    }
+
+    /**
+     * A daemon killed while a session's keeper booted left the row {@code starting}; the next daemon
+     * waited a fixed 3 s for the keeper's socket and then called the session lost. The keeper the
+     * daemon recorded (keepers/ID.keeper: pid and start time) is waited for while it lives, however
+     * slowly it boots (here it starts listening after 4 s).
+     */
+    @Test
+    void aStartingSessionWhoseRecordedKeeperBootsSlowlyIsTakenOverNotCrashed() throws Exception {
+        String id;
+        try (dev.agentharness.store.SqliteStores stores = dev.agentharness.store.SqliteStores.open(dir.resolve("harness.db"),
+                java.time.Clock.systemUTC(), new dev.agentharness.core.UlidGenerator(java.time.Clock.systemUTC()), 3)) {
+            id = stores.sessions().claimSlot(spec("echo hi; sleep 1").build()).id();
+        }
+        KeeperFiles files = KeeperFiles.of(dir, id);
+        Files.createDirectories(files.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", "sleep 4; exec \"$@\"", "sh"));
+        command.addAll(keeperCommand());
+        command.add(dir.toString());
+        command.add(id);
+        Process keeper = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("keeper.log").toFile()).start();
+        try {
+            long start = new ProcInspector().stat((int) keeper.pid()).orElseThrow().startTime();
+            Files.writeString(files.keeperIdentity(), keeper.pid() + " " + start + "\n");
+            h = started();
+            assertCompleted(h.awaitEnded(id));
+            assertEquals("hi\n", h.output(id));
+        } finally {
+            keeper.destroyForcibly();
+        }
+    }
 }

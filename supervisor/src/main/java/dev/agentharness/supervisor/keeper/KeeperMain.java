@@ -121,6 +121,38 @@ public final class KeeperMain {
         return env;
     }
 
+    /**
+     * Whether {@code home} is still the directory this keeper was started in (the daemon starts
+     * keepers with the home as their working directory). A home deleted under a running harness, or
+     * deleted and made anew by someone else, gets no files from a keeper: opening the stores would
+     * create a database (and the home itself) there. Says why not in one line on stderr (the log).
+     */
+    static boolean homeIsOurs(Path home) {
+        String problem;
+        try {
+            Path cwd = Path.of(".");
+            if (((Number) java.nio.file.Files.getAttribute(cwd, "unix:nlink")).intValue() == 0
+                    || !java.nio.file.Files.exists(home, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                problem = "was deleted";
+            } else if (java.nio.file.Files.isSymbolicLink(home)) {
+                problem = "is now a symbolic link";
+            } else if (!java.util.Objects.equals(fileKey(cwd), fileKey(home))) {
+                problem = "was replaced (it is not the directory this keeper was started in)";
+            } else {
+                return true;
+            }
+        } catch (java.io.IOException e) {
+            problem = "cannot be checked (" + e.getMessage() + ")";
+        }
+        System.err.println("harness-keeper: the harness home " + home + " " + problem + "; leaving it untouched");
+        return false;
+    }
+
+    private static Object fileKey(Path p) throws java.io.IOException {
+        return java.nio.file.Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("harness-keeper: usage: KeeperMain HOME SESSION_ID|--spare");
@@ -128,12 +160,18 @@ public final class KeeperMain {
         }
         Path home = Path.of(args[0]);
         Clock clock = Clock.systemUTC();
+        if (!homeIsOurs(home)) {
+            System.exit(1);
+        }
         int code;
         try (SqliteStores stores = SqliteStores.open(HarnessHome.at(home), clock).withCacheKib(CACHE_KIB)) {
             String id = args[1];
             if ("--spare".equals(id)) {
                 warmUp(agentEnvironment(System.getenv()));
                 id = awaitAdoption(home);
+                if (id != null && !id.isEmpty() && !homeIsOurs(home)) {
+                    System.exit(1); // waited long enough for its home to go: makes nothing in what is there now
+                }
             }
             // A spare told to go (an empty id: its daemon shuts down) closes the database on the way out,
             // so that the last connection's close removes the WAL as it would without keepers.

@@ -7,7 +7,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Where a session's keeper lives in the home: {@code keepers/ID.sock} (its socket), {@code ID.exit}
- * (the agent's exit record, until a daemon acknowledged it) and {@code ID.log} (its own log). The
+ * (the agent's exit record, until a daemon acknowledged it), {@code ID.log} (its own log) and
+ * {@code ID.keeper} (its pid and start time, written by the daemon as it starts or adopts it). The
  * directory is 0700 and every file 0600, as everything in the home.
  */
 public record KeeperFiles(Path dir, String sessionId) {
@@ -36,6 +37,15 @@ public record KeeperFiles(Path dir, String sessionId) {
         return dir.resolve(sessionId + ".log");
     }
 
+    /**
+     * The keeper's pid and start time ({@code "PID START"}), written by the daemon when it starts (or
+     * adopts) the session's keeper, before the keeper serves: a daemon that reattaches a session still
+     * {@code starting} knows whether a keeper is on its way, instead of waiting a fixed time for a socket.
+     */
+    public Path keeperIdentity() {
+        return dir.resolve(sessionId + ".keeper");
+    }
+
     /** Creates the directory 0700 if it is missing. */
     public void ensureDirectory() throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -49,7 +59,7 @@ public record KeeperFiles(Path dir, String sessionId) {
 
     /** The files a finished session no longer needs; the exit record only after it was acknowledged. */
     public void removeAll() {
-        for (Path p : new Path[] {socket(), exitRecord(), log()}) {
+        for (Path p : new Path[] {socket(), exitRecord(), log(), keeperIdentity()}) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {

@@ -22,6 +22,7 @@ import dev.agentharness.supervisor.internal.process.ExitWatcher;
 import dev.agentharness.supervisor.internal.process.LibC;
 import dev.agentharness.supervisor.internal.process.ProcInspector;
 import dev.agentharness.supervisor.internal.process.ProcessGroupSignaller;
+import dev.agentharness.supervisor.internal.process.ProcStat;
 import dev.agentharness.supervisor.internal.process.ProcessIdentity;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -124,11 +125,12 @@ public final class KeeperAttacher {
      */
     public Launched launch(LiveSession session) {
         KeeperFiles files = KeeperFiles.of(mode.home(), session.id());
-        Process process = adoptSpare(session.id());
+        Process process = adoptSpare(session.id(), files);
         prepareSpare();
         try {
             if (process == null) {
                 process = startKeeper(session.id(), files.log());
+                recordKeeper(files, process.pid());
             }
         } catch (IOException e) {
             return new Launched(null, -1, "could not start its keeper: " + e.getMessage());
@@ -169,8 +171,37 @@ public final class KeeperAttacher {
         t.start();
     }
 
+    /**
+     * Writes {@link KeeperFiles#keeperIdentity}: which process is (or is about to be) this session's
+     * keeper, so that a daemon killed before the keeper serves leaves the next one something to check.
+     */
+    private void recordKeeper(KeeperFiles files, long pid) {
+        long start = proc.stat((int) pid).map(ProcStat::startTime).orElse(-1L);
+        Path tmp = files.dir().resolve(files.sessionId() + ".keeper.tmp");
+        try {
+            Files.deleteIfExists(tmp);
+            Files.writeString(Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    pid + " " + start + "\n");
+            Files.move(tmp, files.keeperIdentity(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // Only a shortcut for a later reattach, which then waits for the socket as it did before.
+            LOG.debug("session {}: cannot record its keeper's pid: {}", files.sessionId(), e.getMessage());
+        }
+    }
+
+    /** The keeper recorded for a session, if any ({@link #recordKeeper}). */
+    private static Optional<ProcessIdentity> recordedKeeper(KeeperFiles files) {
+        try {
+            String[] f = Files.readString(files.keeperIdentity()).trim().split(" ");
+            return Optional.of(new ProcessIdentity(Integer.parseInt(f[0]), Long.parseLong(f[1])));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The spare keeper, told that it is {@code sessionId}'s now; null when there is none to adopt. */
-    private Process adoptSpare(String sessionId) {
+    private Process adoptSpare(String sessionId, KeeperFiles files) {
         CompletableFuture<Spare> f = spare.getAndSet(null);
         if (f == null) {
             return null;
@@ -184,6 +215,7 @@ public final class KeeperAttacher {
         if (s == null || !s.process().isAlive()) {
             return null;
         }
+        recordKeeper(files, s.process().pid());
         try (java.nio.channels.SocketChannel ch = connectToSpare(s)) {
             java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
             new java.io.DataOutputStream(b).writeUTF(sessionId);
@@ -436,10 +468,15 @@ public final class KeeperAttacher {
         KeeperFiles files = KeeperFiles.of(mode.home(), row.id());
         if (row.status() == SessionStatus.STARTING) {
             // A daemon killed while a keeper was booting (or a spare taking the session) left a row
-            // that its keeper is about to serve: wait for its socket a moment before calling it lost.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (!Files.exists(files.socket()) && !Files.exists(files.exitRecord()) && System.nanoTime() < deadline) {
-                sleep(50);
+            // that its keeper is about to serve. The keeper the daemon recorded tells whether one is
+            // coming: alive, it is waited for (as long as a launch would wait); gone, the session has
+            // lost it now. Without a record (killed between the keeper's start and the record), the
+            // socket is waited for a moment, as before there were records.
+            Optional<ProcessIdentity> keeper = recordedKeeper(files);
+            long deadline = System.nanoTime() + (keeper.isPresent() ? CONNECT_TIMEOUT : Duration.ofSeconds(3)).toNanos();
+            while (!Files.exists(files.socket()) && !Files.exists(files.exitRecord()) && System.nanoTime() < deadline
+                    && keeper.map(proc::isAlive).orElse(true)) {
+                sleep(keeper.isPresent() ? 10 : 50);
             }
         }
         if (Files.exists(files.socket())) {
