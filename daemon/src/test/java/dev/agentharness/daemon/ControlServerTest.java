@@ -1,5 +1,7 @@
 package dev.agentharness.daemon;
 
+import dev.agentharness.supervisor.testing.Fakes;
+
 import dev.agentharness.daemon.service.LocalHarnessService;
 import dev.agentharness.service.SessionReads;
 import dev.agentharness.service.reads.StoreReads;

@@ -1,9 +1,10 @@
 package dev.agentharness.cli.tail;
 
+import dev.agentharness.supervisor.testing.Fakes;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.agentharness.cli.Fakes;
 import dev.agentharness.core.OutputChunk;
 import dev.agentharness.core.Session;
 import dev.agentharness.core.SessionSpec;

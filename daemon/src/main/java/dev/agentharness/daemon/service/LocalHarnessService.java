@@ -20,6 +20,7 @@ import dev.agentharness.service.OutputPage;
 import dev.agentharness.service.OutputQuery;
 import dev.agentharness.service.ScreenSnapshot;
 import dev.agentharness.service.SessionReads;
+import dev.agentharness.service.reads.ReadsDelegate;
 import dev.agentharness.service.StartRequest;
 import dev.agentharness.service.Subscription;
 import dev.agentharness.service.bus.LiveBus;
@@ -42,22 +43,21 @@ import org.slf4j.LoggerFactory;
  * to the daemon's bus. The control socket's request handler and the web server both call this, so
  * a rule (which run a session joins, what resume means for a finished session) is written once.
  */
-public final class LocalHarnessService implements HarnessService {
+public final class LocalHarnessService extends ReadsDelegate implements HarnessService {
     private static final Logger log = LoggerFactory.getLogger(LocalHarnessService.class);
 
     private final Supervisor supervisor;
     private final SessionStore sessions;
     private final RunStore runs;
-    private final SessionReads reads;
     private final LiveBus bus;
     private final Duration defaultGrace;
 
     public LocalHarnessService(Supervisor supervisor, SessionStore sessions, RunStore runs, SessionReads reads, LiveBus bus,
                                Duration defaultGrace) {
+        super(reads);
         this.supervisor = supervisor;
         this.sessions = sessions;
         this.runs = runs;
-        this.reads = reads;
         this.bus = bus;
         this.defaultGrace = defaultGrace;
     }
@@ -182,43 +182,6 @@ public final class LocalHarnessService implements HarnessService {
     @Override
     public void resize(String session, TerminalSize size) {
         supervisor.resize(session(session).id(), size);
-    }
-
-    // ---- reads
-
-    @Override
-    public List<Session> sessions(SessionQuery query) {
-        return reads.sessions(query);
-    }
-
-    @Override
-    public Session session(String session) {
-        return reads.session(session);
-    }
-
-    @Override
-    public OutputPage output(String session, OutputQuery query) {
-        return reads.output(session, query);
-    }
-
-    @Override
-    public ScreenSnapshot screen(String session) {
-        return reads.screen(session);
-    }
-
-    @Override
-    public List<SessionEvent> events(String session, long afterSeq, int limit) {
-        return reads.events(session, afterSeq, limit);
-    }
-
-    @Override
-    public SessionStats stats(String project) {
-        return reads.stats(project);
-    }
-
-    @Override
-    public AgentCostTotals costTotals(SessionQuery query) {
-        return reads.costTotals(query);
     }
 
     // ---- live

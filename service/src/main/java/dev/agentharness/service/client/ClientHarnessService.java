@@ -20,6 +20,7 @@ import dev.agentharness.service.OutputPage;
 import dev.agentharness.service.OutputQuery;
 import dev.agentharness.service.ScreenSnapshot;
 import dev.agentharness.service.SessionReads;
+import dev.agentharness.service.reads.ReadsDelegate;
 import dev.agentharness.service.StartRequest;
 import dev.agentharness.service.Subscription;
 import dev.agentharness.service.wire.ControlClient;
@@ -45,8 +46,7 @@ import java.util.function.Supplier;
  * <p>Sessions in answers are read back from the store by id after the daemon answered, so callers
  * get the same {@link Session} a local read would give.
  */
-public final class ClientHarnessService implements HarnessService {
-    private final SessionReads reads;
+public final class ClientHarnessService extends ReadsDelegate implements HarnessService {
     private final Supplier<ControlClient> daemon;
 
     /**
@@ -54,7 +54,7 @@ public final class ClientHarnessService implements HarnessService {
      * @param daemon a connection to the daemon, started first if none runs (the CLI's launcher)
      */
     public ClientHarnessService(SessionReads reads, Supplier<ControlClient> daemon) {
-        this.reads = reads;
+        super(reads);
         this.daemon = daemon;
     }
 
@@ -155,43 +155,6 @@ public final class ClientHarnessService implements HarnessService {
 
     private Session sessionOf(JsonNode response) {
         return reads.session(response.path("session").path("id").asText());
-    }
-
-    // ---- reads
-
-    @Override
-    public List<Session> sessions(SessionQuery query) {
-        return reads.sessions(query);
-    }
-
-    @Override
-    public Session session(String session) {
-        return reads.session(session);
-    }
-
-    @Override
-    public OutputPage output(String session, OutputQuery query) {
-        return reads.output(session, query);
-    }
-
-    @Override
-    public ScreenSnapshot screen(String session) {
-        return reads.screen(session);
-    }
-
-    @Override
-    public List<SessionEvent> events(String session, long afterSeq, int limit) {
-        return reads.events(session, afterSeq, limit);
-    }
-
-    @Override
-    public SessionStats stats(String project) {
-        return reads.stats(project);
-    }
-
-    @Override
-    public AgentCostTotals costTotals(SessionQuery query) {
-        return reads.costTotals(query);
     }
 
     // ---- live

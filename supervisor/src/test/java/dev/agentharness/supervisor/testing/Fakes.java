@@ -1,4 +1,4 @@
-package dev.agentharness.daemon;
+package dev.agentharness.supervisor.testing;
 
 import java.lang.reflect.Proxy;
 import java.util.Map;
