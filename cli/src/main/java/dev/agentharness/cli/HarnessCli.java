@@ -30,7 +30,8 @@ public final class HarnessCli {
     public int run(String... args) {
         String chosen = commandName(args);
         // Before any thread can create a logger (the store prefetch does): slf4j-simple reads its settings once.
-        Logging.configure("daemon".equals(chosen), debugRequested(args, chosen));
+        Logging.configure("daemon".equals(chosen), debugRequested(args, chosen),
+                "daemon".equals(chosen) ? "info" : "mcp".equals(chosen) ? "warn" : "off");
         StoreOpener opener = new StoreOpener(env.clock());
         GlobalOptions global = new GlobalOptions();
         try (StorePrefetch prefetch = StorePrefetch.startFor(chosen, args, env.env(), opener)) {

@@ -12,7 +12,15 @@ public final class Logging {
     }
 
     public static void configure(boolean daemon, boolean debug) {
-        setIfAbsent("defaultLogLevel", debug ? "debug" : daemon ? "info" : "off");
+        configure(daemon, debug, daemon ? "info" : "off");
+    }
+
+    /**
+     * @param level the level without {@code --debug}: {@code harness mcp} logs warnings, since its
+     *              stderr is the MCP client's log of the server and its stdout is the protocol's
+     */
+    public static void configure(boolean daemon, boolean debug, String level) {
+        setIfAbsent("defaultLogLevel", debug ? "debug" : level);
         setIfAbsent("logFile", "System.err");
         setIfAbsent("showDateTime", "true");
         setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");

@@ -76,6 +76,7 @@ public final class HarnessCommand implements Callable<Integer> {
         m.put("import-legacy", ImportLegacyCommand.class);
         m.put("recover", RecoverCommand.class);
         m.put("daemon", DaemonCommand.class);
+        m.put("mcp", McpCommand.class);
         m.put("shutdown", ShutdownCommand.class);
         m.put("completion", CompletionCommand.class);
         m.put("hook", HookCommand.class);
