@@ -49,7 +49,7 @@ extern char **environ;
 #define PROTOCOL_VERSION 1
 #define MAX_FRAME (1 << 20)
 enum {
-    F_HELLO = 1, F_ACTIVITY = 2, F_EXITED = 3, F_DRAINED = 4,
+    F_HELLO = 1, F_ACTIVITY = 2, F_EXITED = 3, F_DRAINED = 4, F_COMMITTED = 5,
     F_STDIN = 10, F_CLOSE_STDIN = 11, F_RESIZE = 12, F_ACK_EXIT = 13, F_ADOPT = 14
 };
 
@@ -58,7 +58,7 @@ enum {
 #define MAX_CHUNK_BYTES (64 * 1024)
 #define BATCH_MAX_BYTES (1 << 20)
 #define SESSION_BUFFER_BYTES (4 << 20)
-#define BATCH_WINDOW_MS 20
+#define BATCH_WINDOW_MS 2 /* under load, the least time between two commits; after a quiet spell, at once */
 #define ACTIVITY_EVERY_MS 50
 #define PIPE_HOLDER_CAP_MS 700
 #define ACK_WAIT_MS 10000
@@ -400,6 +400,8 @@ struct writer {
     struct chunk *newest; /* still extendable: not taken by a batch */
     size_t pending;       /* charged bytes queued, not taken */
     int64_t first_pending;
+    int64_t last_commit;  /* mono_ms when the last commit ended */
+    int committed;        /* a commit happened that the daemon has not been told of */
     size_t outstanding;   /* charged bytes queued or being committed */
     int closing;
     int wake_fd;          /* the main loop's: written when outstanding falls to the limit */
@@ -626,7 +628,9 @@ static void *writer_run(void *unused) {
             pthread_cond_wait(&W.cv, &W.mu);
         }
         while (!W.closing && W.pending < BATCH_MAX_BYTES) {
-            int64_t left = W.first_pending + BATCH_WINDOW_MS - mono_ms();
+            /* Group commit: at once after a quiet spell (a follower sees a trickle at once), at most
+               one commit per window while output keeps coming (a flood goes in big transactions). */
+            int64_t left = W.last_commit + BATCH_WINDOW_MS - mono_ms();
             if (left <= 0) {
                 break;
             }
@@ -669,13 +673,14 @@ static void *writer_run(void *unused) {
             batch = next;
         }
         pthread_mutex_lock(&W.mu);
-        int was_over = W.outstanding > SESSION_BUFFER_BYTES;
         W.outstanding -= taken;
-        if (was_over && W.outstanding <= SESSION_BUFFER_BYTES) {
-            uint64_t one = 1;
-            if (write(W.wake_fd, &one, sizeof one) < 0) {
-                /* the main loop also looks on its own timer */
-            }
+        W.last_commit = mono_ms();
+        W.committed = 1;
+        /* Wakes the main loop: it tells the daemon of the commit (COMMITTED, for live followers)
+           and reads the agent again if the buffer had been full. */
+        uint64_t one = 1;
+        if (write(W.wake_fd, &one, sizeof one) < 0) {
+            /* the pipe is full of wake-ups already; the main loop also looks on its own timer */
         }
     }
 }
@@ -1676,9 +1681,19 @@ static void poll_once(int timeout) {
         return;
     }
     if (p[P_WAKE].revents) {
-        uint64_t v;
-        if (read(K.wake_fd, &v, sizeof v) < 0) {
+        uint64_t v[64];
+        if (read(K.wake_fd, v, sizeof v) < 0) {
             /* counted again next time */
+        }
+        pthread_mutex_lock(&W.mu);
+        int committed = W.committed;
+        W.committed = 0;
+        pthread_mutex_unlock(&W.mu);
+        /* Commits since the last notice become one frame; a daemon that does not read gets no more
+           than the soft limit queued (it reads the store from its cursor anyway). */
+        if (committed && K.conn_fd >= 0 && K.out.len < OUT_SOFT_LIMIT) {
+            frame(F_COMMITTED, NULL);
+            flush_out();
         }
     }
     if (p[P_SIG].revents) {

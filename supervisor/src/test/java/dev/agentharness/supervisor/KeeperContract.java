@@ -1,6 +1,7 @@
 package dev.agentharness.supervisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -317,6 +318,63 @@ abstract class KeeperContract {
             assertTrue(!Files.exists(files.socket()), "its socket is gone");
             assertEquals("quick\n", h.output(row.id(), EnumSet.of(StreamType.STDOUT)));
             assertEquals("oops\n", h.output(row.id(), EnumSet.of(StreamType.STDERR)));
+        } finally {
+            keeper.destroyForcibly();
+        }
+    }
+
+    /**
+     * Live followers depend on it (issue 15): after each commit the keeper tells the daemon, and
+     * what it tells of is already in the store when the notice arrives.
+     */
+    @Test
+    void eachCommitIsToldToTheDaemonOnceItIsStored() throws Exception {
+        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        Path go = dir.resolve("go");
+        Session row = h.stores.sessions().claimSlot(spec("echo first; while [ ! -e '" + go + "' ]; do sleep 0.05; done; echo second")
+                .build());
+        KeeperFiles files = KeeperFiles.of(dir, row.id());
+        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        try {
+            TestHarness.await(() -> Files.exists(files.socket()), "the keeper's socket");
+            java.util.concurrent.LinkedBlockingQueue<String> storedAtNotice = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.CompletableFuture<String> drained = new java.util.concurrent.CompletableFuture<>();
+            try (KeeperClient client = KeeperClient.connect(files)) {
+                client.listen(new KeeperClient.Listener() {
+                    @Override
+                    public void activity(byte[] tail) {
+                    }
+
+                    @Override
+                    public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
+                    }
+
+                    @Override
+                    public void drained(String stderrHead) {
+                        drained.complete(stderrHead);
+                    }
+
+                    @Override
+                    public void lost() {
+                        drained.completeExceptionally(new AssertionError("lost"));
+                    }
+
+                    @Override
+                    public void committed() {
+                        storedAtNotice.add(h.output(row.id()));
+                    }
+                }, "test");
+                Files.createFile(go);
+                String stored;
+                do {
+                    stored = storedAtNotice.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                    assertNotNull(stored, "a commit notice after the agent wrote again");
+                } while (!stored.contains("second"));
+                assertEquals("first\nsecond\n", stored, "what a notice tells of is in the store");
+                drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                client.acknowledgeExit();
+                assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+            }
         } finally {
             keeper.destroyForcibly();
         }
