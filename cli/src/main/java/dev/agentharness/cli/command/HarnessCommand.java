@@ -75,6 +75,7 @@ public final class HarnessCommand implements Callable<Integer> {
         m.put("purge", PurgeCommand.class);
         m.put("import-legacy", ImportLegacyCommand.class);
         m.put("recover", RecoverCommand.class);
+        m.put("web", WebCommand.class);
         m.put("daemon", DaemonCommand.class);
         m.put("mcp", McpCommand.class);
         m.put("shutdown", ShutdownCommand.class);

@@ -35,6 +35,8 @@ public final class ControlProtocol {
     public static final String OP_QUEUE_CANCEL = "queue_cancel";
     /** The connection becomes a stream of pushed output and changes: see the daemon's RequestHandler. */
     public static final String OP_SUBSCRIBE = "subscribe";
+    /** Serve the web dashboard if it is not served yet ({@code port} optional); answers its {@code url} with the token. */
+    public static final String OP_WEB = "web";
 
     private ControlProtocol() {
     }

@@ -154,7 +154,8 @@
     const slot = slots[n];
     const bytes = b64ToBytes(msg.data);
     const shown = () => {
-      arrivals.push({ session: msg.session, slot: n, seq: msg.seq, ts: msg.ts, shownAt: Date.now() });
+      arrivals.push({ session: msg.session, slot: n, seq: msg.seq, ts: msg.ts, shownAt: Date.now(),
+                      head: String.fromCharCode.apply(null, bytes.subarray(0, 40)) });
       if (arrivals.length > 2000) arrivals.splice(0, 1000);
     };
     if (slot.term) {
