@@ -52,6 +52,8 @@ public final class Daemon implements DaemonControl {
     private final java.time.Duration retention;
     private volatile ReconcileView startupReport = new ReconcileView(0, List.of());
     private volatile String homeGone;
+    /** The web dashboard, off until asked for; set once the service exists. */
+    private volatile Dashboard dashboard;
 
     public Daemon(HarnessHome home, SupervisorConfig config, Clock clock) {
         this(home, config, clock, false, null);
@@ -95,6 +97,8 @@ public final class Daemon implements DaemonControl {
         wiring.notifications().start();
         ControlServer server = null;
         ScheduledExecutorService housekeeping = null;
+        // Read before anything runs: a bad value stops the daemon with one line naming the file.
+        Integer webPort = Dashboard.configuredPort(home);
         try {
             // We hold the supervisor lock and nobody answered: any socket file left is stale.
             Files.deleteIfExists(home.socket());
@@ -103,10 +107,14 @@ public final class Daemon implements DaemonControl {
                     new StoreReads(stores.sessions(), stores.outputs(), stores.events(), PromptRulesFile.load(home.dir())),
                     wiring.bus(), config.stopGrace());
             var handler = new RequestHandler(service, supervisor, stores.queue(), mapper, clock, this);
+            dashboard = new Dashboard(service, home, clock);
             server = new ControlServer(home.socket(), handler);
             server.start();
             // The database, lock and socket are open now: the home is still the one that was checked.
             home.recheck();
+            if (webPort != null) {
+                serveConfiguredWeb();
+            }
             housekeeping = startHousekeeping(wiring, server);
             log.info("ready");
             shutdown.await();
@@ -118,6 +126,10 @@ public final class Daemon implements DaemonControl {
             }
             if (server != null) {
                 server.stopAccepting();
+            }
+            if (dashboard != null) {
+                // Like the socket: no new requests once shutting down.
+                dashboard.close();
             }
             if (keepAgents) {
                 supervisor.shutdownKeepingAgents(config.stopGrace());
@@ -232,6 +244,27 @@ public final class Daemon implements DaemonControl {
             log.warn("  {} ({}): was {}, {} -> {}: {}", i.sessionId(), i.label(), i.previousStatus(), i.finding(),
                     Reports.outcome(i.finding()), i.reason());
         }
+    }
+
+    /**
+     * The dashboard the config asks for. A port that cannot be had does not stop the daemon (its
+     * agents matter more): the log says why, and {@code harness web} can try again.
+     */
+    private void serveConfiguredWeb() {
+        try {
+            dashboard.ensureOn(null);
+        } catch (HarnessException e) {
+            log.error("{}; the daemon runs without the web dashboard", e.getMessage());
+        }
+    }
+
+    @Override
+    public String serveWeb(Integer port) {
+        Dashboard d = dashboard;
+        if (d == null || isShuttingDown()) {
+            throw new dev.agentharness.core.error.ShuttingDownException("the daemon is shutting down");
+        }
+        return d.ensureOn(port);
     }
 
     @Override

@@ -24,4 +24,12 @@ public interface DaemonControl {
     }
 
     boolean isShuttingDown();
+
+    /**
+     * Serves the web dashboard if it is not served yet, on {@code port} (null: the configured one,
+     * else any free one); returns its address with the token.
+     */
+    default String serveWeb(Integer port) {
+        throw new dev.agentharness.core.error.HarnessException("this daemon serves no web dashboard");
+    }
 }

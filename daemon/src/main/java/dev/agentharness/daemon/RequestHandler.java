@@ -132,6 +132,7 @@ public final class RequestHandler {
             case ControlProtocol.OP_SHUTDOWN -> shutdown(request);
             case ControlProtocol.OP_QUEUE_CANCEL -> cancelQueued(request);
             case ControlProtocol.OP_SUBSCRIBE -> subscribe(request, waiter);
+            case ControlProtocol.OP_WEB -> web(request);
             default -> throw new BadRequestException("unknown op '" + op + "'");
         };
     }
@@ -382,6 +383,18 @@ public final class RequestHandler {
     private ObjectNode withSession(Session s) {
         ObjectNode r = ok();
         r.set("session", mapper.valueToTree(SessionView.of(s, clock.instant())));
+        return r;
+    }
+
+    /** {@code {"op":"web","port":8080}}: the dashboard's address, with its token (the socket is the owner's alone). */
+    private ObjectNode web(JsonNode request) {
+        JsonNode port = request.get("port");
+        if (port != null && !port.isNull() && !port.canConvertToInt()) {
+            throw new BadRequestException("port: a whole number is needed");
+        }
+        String url = daemon.serveWeb(port == null || port.isNull() ? null : port.asInt());
+        ObjectNode r = ok();
+        r.put("url", url);
         return r;
     }
 

@@ -184,6 +184,13 @@
       else if (wasWaiting) $('.checkpoint', slots[n].el).hidden = true;
     }
     if (!s.active) scheduleRecent();
+    else scheduleStats();
+  }
+
+  let statsTimer = null;
+  function scheduleStats() {
+    if (statsTimer) return;
+    statsTimer = setTimeout(() => { statsTimer = null; stats(); }, 500);
   }
 
   // The question a waiting session shows, with a button per choice.
