@@ -21,6 +21,9 @@ public final class Logging {
      */
     public static void configure(boolean daemon, boolean debug, String level) {
         setIfAbsent("defaultLogLevel", debug ? "debug" : level);
+        // The MCP SDK logs every message it reads at debug, start_session's environment values
+        // included, which must never reach a log: its loggers stay at info even with --debug.
+        setIfAbsent("log.io.modelcontextprotocol", "info");
         setIfAbsent("logFile", "System.err");
         setIfAbsent("showDateTime", "true");
         setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");

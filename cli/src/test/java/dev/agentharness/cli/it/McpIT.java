@@ -220,8 +220,34 @@ class McpIT extends HarnessIT {
      */
     @Test
     void standardOutputCarriesOnlyTheProtocol() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(harness.command("mcp")).directory(harness.scratch.toFile())
-                .redirectError(harness.scratch.resolve("mcp-stderr").toFile());
+        Script run = script(List.of("mcp"), Map.of("command", List.of("sh", "-c", "echo to the agent's stdout")));
+        assertEquals(List.of(1, 2, 3), run.replies().stream().map(r -> r.path("id").asInt()).toList());
+        assertEquals(11, run.replies().get(1).path("result").path("tools").size());
+        assertFalse(run.replies().get(2).path("result").path("isError").asBoolean(), run.replies().get(2).toString());
+    }
+
+    /**
+     * Bug: with --debug, the SDK logged every message it read, start_session's environment values
+     * included, to stderr (the MCP client's log of the server).
+     */
+    @Test
+    void debugLogShowsNoEnvironmentValueOfStartSession() throws Exception {
+        Script run = script(List.of("--debug", "mcp"), Map.of("command", List.of("sh", "-c", "exit 0"),
+                "env", Map.of("MCP_IT_TOKEN", "s3cret-mcp-value")));
+        assertFalse(run.replies().get(2).path("result").path("isError").asBoolean(), run.replies().get(2).toString());
+        assertTrue(run.stderr().contains("[DEBUG]"), "--debug logs to stderr: " + run.stderr());
+        assertFalse(run.stderr().contains("s3cret-mcp-value"), "an environment value reached the log: " + run.stderr());
+        assertFalse(Files.readString(harness.home.resolve("daemon.log")).contains("s3cret-mcp-value"));
+    }
+
+    private record Script(List<JsonNode> replies, String stderr) {
+    }
+
+    /** Writes initialize, tools/list and one start_session to harness mcp, closes its input, reads every answer. */
+    private Script script(List<String> args, Map<String, Object> startArguments) throws Exception {
+        Path stderr = Files.createTempFile(harness.scratch, "mcp", ".err");
+        ProcessBuilder pb = new ProcessBuilder(harness.command(args.toArray(String[]::new)))
+                .directory(harness.scratch.toFile()).redirectError(stderr.toFile());
         pb.environment().put("HARNESS_DAEMON_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
         Process p = pb.start();
         try {
@@ -232,8 +258,7 @@ class McpIT extends HarnessIT {
                         Map.of("jsonrpc", "2.0", "method", "notifications/initialized"),
                         Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/list"),
                         Map.of("jsonrpc", "2.0", "id", 3, "method", "tools/call", "params", Map.of("name", "start_session",
-                                "arguments", Map.of("command", List.of("sh", "-c", "echo to the agent's stdout"))))
-                )) {
+                                "arguments", startArguments)))) {
                     in.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
                 }
             }
@@ -246,10 +271,9 @@ class McpIT extends HarnessIT {
                 }
             }
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "harness mcp did not end with its input");
-            assertEquals(0, p.exitValue(), Files.readString(harness.scratch.resolve("mcp-stderr")));
-            assertEquals(List.of(1, 2, 3), replies.stream().map(r -> r.path("id").asInt()).toList());
-            assertEquals(11, replies.get(1).path("result").path("tools").size());
-            assertFalse(replies.get(2).path("result").path("isError").asBoolean(), replies.get(2).toString());
+            assertEquals(0, p.exitValue(), Files.readString(stderr));
+            assertEquals(3, replies.size(), replies.toString());
+            return new Script(replies, Files.readString(stderr));
         } finally {
             p.destroyForcibly();
         }
