@@ -13,11 +13,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "mcp", sortOptions = false,
-        description = {"Run an MCP server on standard input and output, for an orchestrating agent: its tools start, read,",
-                "answer, wait for and stop sessions. Register it with Claude Code:",
+        description = {"Run an MCP server on standard input and output, for an orchestrating agent.",
+                "Its tools start, read, answer, wait for and stop sessions. For Claude Code:",
                 "  claude mcp add harness -- /path/to/harness mcp",
-                "Standard output carries only the protocol; warnings go to stderr. Starts a daemon in the",
-                "background when a tool needs one. Ends when its input ends."})
+                "Standard output carries only the protocol; warnings go to stderr.",
+                "Starts a daemon in the background when a tool needs one; ends with its input."})
 public final class McpCommand implements Callable<Integer> {
     private final CommandContext ctx;
 
