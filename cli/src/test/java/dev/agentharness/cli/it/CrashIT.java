@@ -107,8 +107,9 @@ class CrashIT extends HarnessIT {
         assertEquals("nothing to recover: every active session is accounted for\n", harness.run("recover").ok().out());
     }
 
+    /** The upgrade path: keep the agents, rebuild (the jar and the keeper replaced), start the new build. */
     @Test
-    void shutdownKeepingAgentsThenAnotherDaemonReattaches() {
+    void shutdownKeepingAgentsThenAnotherDaemonReattaches() throws Exception {
         harness.run("start", "-i", "--name", "upgrade", "--", "sh", "-c", "echo before; read x; echo after-$x").ok();
         HarnessProcesses.awaitTrue("output", FUNCTIONAL, () -> harness.tailAll("upgrade").equals("before\n"));
         long agent = harness.session("upgrade").path("pid").asLong();
@@ -118,7 +119,9 @@ class CrashIT extends HarnessIT {
         assertEquals("running", harness.status("upgrade"));
 
         harness.run("send", "upgrade", "ok").expectOneLineError(1, "no daemon is running");
-        Result recover = harness.run("recover").ok(); // starts a daemon, which reattaches
+        harness.replaceBuildOutputs();
+        assertTrue(HarnessProcesses.alive(agent), "the agent survived the rebuild");
+        Result recover = harness.run("recover").ok(); // the new build's daemon, which reattaches
         assertTrue(recover.out().contains("upgrade"), recover::toString);
         harness.run("send", "upgrade", "ok").ok();
         HarnessProcesses.awaitTrue("the session to end", FUNCTIONAL, () -> harness.status("upgrade").equals("completed"));

@@ -39,6 +39,26 @@ public final class HarnessProcesses {
         }
     }
 
+    /**
+     * Replaces the jar and the native keeper the way a rebuild does (a new file renamed over the
+     * old one, so a new inode with the build's bytes), for the upgrade test: what runs from the old
+     * files must not notice, and what starts next runs from the new ones.
+     */
+    public void replaceBuildOutputs() throws java.io.IOException {
+        for (Path built : List.of(jar, jar.resolveSibling("harness-keeper"))) {
+            if (!Files.isRegularFile(built)) {
+                continue;
+            }
+            Path fresh = built.resolveSibling(built.getFileName() + ".rebuilt");
+            Files.copy(built, fresh, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            Object before = Files.getAttribute(built, "unix:ino");
+            Files.move(fresh, built, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            if (before.equals(Files.getAttribute(built, "unix:ino"))) {
+                fail(built + " was not replaced by a new file");
+            }
+        }
+    }
+
     public static Path repoRoot() {
         return Path.of(System.getProperty("harness.repoRoot", "..")).toAbsolutePath().normalize();
     }
