@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # bench/run.sh: the benchmark suite of agent-harness against supervisord and pm2, in one command.
 #
-#   bench/run.sh                 full run (about 25 minutes on 2 cores); writes docs/BENCHMARKS.md
+#   bench/run.sh                 full run (about 30 minutes on 2 cores); writes docs/BENCHMARKS.md
 #   bench/run.sh --quick         smoke-sized (tiny sizes, 1 run, under 2 minutes); writes
 #                                bench/out/quick/BENCHMARKS.md, never docs/
 #   bench/run.sh --only capture,follow
 #                                runs only these figures (capture follow cli store memory profile
-#                                ceiling) and renders the report from these plus earlier results
+#                                ceiling keeper) and renders the report from these plus earlier results
 #   bench/run.sh --runs N        measured runs per figure (default 5; --quick: 1)
 #   bench/run.sh --report-only   renders the report from the results already in bench/out
 #   --before DIR                 adds a before/after table against the results of an earlier run
