@@ -33,8 +33,11 @@ keeper_home() {
   rm -rf "$home"
   mkdir -p "$home"
   echo "$home" >>"$STARTED_HOMES"
+  local rc=0
   # shellcheck disable=SC2046
-  env $(keeper_env "$mode") HARNESS_NO_BUILD=1 "$HARNESS" --home "$home" run -q -- true
+  env $(keeper_env "$mode") HARNESS_NO_BUILD=1 "$HARNESS" --home "$home" run -q -- true || rc=$?
+  # A failed first session is the harness's failure, recorded, not the end of the bench (its daemon runs).
+  check keeper "harness-$mode" home - "exit code of the home's first session (run -- true)" 0 "$rc"
 }
 
 # keeper_pids HOME: the keepers of that home's daemon, native (harness-keeper HOME ID|--spare) and JVM
@@ -78,7 +81,7 @@ keeper_harness() { # keeper_harness MODE RUN EACH
   keeper_sample "$home" "$samples" &
   sp=$!
   # shellcheck disable=SC2046
-  json=$(env $(keeper_env "$mode") java "${JAVA_NATIVE[@]}" -cp "$CLASSES:$JAR" Capture harness "$HARNESS" "$home" 3 "$each" "$CLASSES" "kp-$mode")
+  json=$(env $(keeper_env "$mode") java "${JAVA_NATIVE[@]}" -cp "$CLASSES:$JAR" Capture harness "$HARNESS" "$home" 3 "$each" "$CLASSES" "kp-$mode") || json="{}"
   touch "$samples.stop"
   wait "$sp" || true
   rm -f "$samples.stop"
@@ -122,13 +125,14 @@ keeper_supervisord() { # keeper_supervisord RUN EACH
 }
 
 # keeper_start MODE: `harness start -- true` on a warm daemon of that mode, by hyperfine; one start at a
-# time, with KEEPER_START_PAUSE seconds (untimed, --prepare) for the previous session to end.
+# time, with KEEPER_START_PAUSE seconds (untimed, --prepare) for the previous session to end. A start
+# that fails does not stop hyperfine (-i); the check of completed sessions counts it.
 keeper_start() {
   local mode=$1 home="$OUT/keeper/start-$1" json="$RES/keeper-start-$1.hyperfine.json" label="harness-$1"
   keeper_home "$mode" "$home"
   sleep "$KEEPER_START_PAUSE"
   # shellcheck disable=SC2046
-  env $(keeper_env "$mode") HARNESS_NO_BUILD=1 hyperfine -N --style basic --runs "$HYPERFINE_RUNS" --warmup "$HYPERFINE_WARMUP" \
+  env $(keeper_env "$mode") HARNESS_NO_BUILD=1 hyperfine -N -i --style basic --runs "$HYPERFINE_RUNS" --warmup "$HYPERFINE_WARMUP" \
     --prepare "sleep $KEEPER_START_PAUSE" --export-json "$json" -n "$label" "$HARNESS --home $home start -- true" >&2
   tool HyperTsv "$json" "$label" | while IFS=$'\t' read -r l runs median min max mean sd; do
     rec keeper "$l" start-true median - "$median" ms
