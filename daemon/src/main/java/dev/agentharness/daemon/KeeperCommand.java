@@ -1,5 +1,7 @@
 package dev.agentharness.daemon;
 
+import dev.agentharness.supervisor.launch.ThisJvm;
+
 import dev.agentharness.store.HarnessHome;
 import dev.agentharness.supervisor.KeeperMode;
 import java.io.File;
@@ -31,9 +33,6 @@ public final class KeeperCommand {
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx16m", "-Xms4m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
             "-XX:MaxMetaspaceSize=48m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-    private static final List<String> INHERITED_PROPERTIES = List.of(
-            "org.sqlite.lib.path", "org.sqlite.lib.name", "org.sqlite.tmpdir", "java.io.tmpdir");
-
     private KeeperCommand() {
     }
 
@@ -42,47 +41,16 @@ public final class KeeperCommand {
             return KeeperMode.inProcess();
         }
         List<String> command = new ArrayList<>();
-        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                command.add(candidate);
-                break;
-            }
-        }
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
-            }
-        }
-        Path jar = entries.size() == 1 && entries.get(0).endsWith(".jar") ? Path.of(entries.get(0)) : null;
-        Path nativeKeeper = jar == null ? null : jar.resolveSibling(NATIVE_KEEPER);
+        ThisJvm.setsid().ifPresent(command::add);
+        Path nativeKeeper = ThisJvm.jar().map(jar -> jar.resolveSibling(NATIVE_KEEPER)).orElse(null);
         if (nativeKeeper != null && !"jvm".equals(env.get(KEEPER_ENV)) && Files.isRegularFile(nativeKeeper)
                 && Files.isExecutable(nativeKeeper)) {
             command.add(nativeKeeper.toString());
             return KeeperMode.keepers(command, home.dir().toAbsolutePath());
         }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(DEFAULT_JVM_OPTIONS);
-        String extra = env.get(JAVA_OPTS_ENV);
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
-        }
-        for (String property : INHERITED_PROPERTIES) {
-            String value = System.getProperty(property);
-            if (value != null) {
-                command.add("-D" + property + "=" + value);
-            }
-        }
         // The launcher's AppCDS archive of the same jar (recorded from a `ps` and a `start`): most of
         // what a keeper loads (the stores, sqlite-jdbc, the JDK) is in it, which shortens its start.
-        if (jar != null) {
-            Path archive = jar.resolveSibling("harness.jsa");
-            if (Files.isReadable(archive)) {
-                command.add("-XX:SharedArchiveFile=" + archive);
-            }
-        }
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, entries));
+        command.addAll(ThisJvm.javaCommand(DEFAULT_JVM_OPTIONS, JAVA_OPTS_ENV, env, true));
         command.add(MAIN_CLASS);
         return KeeperMode.keepers(command, home.dir().toAbsolutePath());
     }

@@ -1,5 +1,7 @@
 package dev.agentharness.cli.launch;
 
+import dev.agentharness.supervisor.launch.ThisJvm;
+
 import dev.agentharness.daemon.DaemonPid;
 
 import dev.agentharness.cli.Errors;
@@ -31,9 +33,6 @@ public final class DaemonLauncher {
     public static final String MAIN_CLASS = "dev.agentharness.cli.Main";
     /** Extra JVM options for a background daemon, split on whitespace. */
     public static final String JAVA_OPTS_ENV = "HARNESS_DAEMON_JAVA_OPTS";
-    /** System properties a background daemon inherits from the command that starts it. */
-    private static final List<String> INHERITED_PROPERTIES = List.of(
-            "org.sqlite.lib.path", "org.sqlite.lib.name", "org.sqlite.tmpdir", "java.io.tmpdir");
     private static final long POLL_MS = 50;
     /**
      * JVM options of a background daemon, before {@link #JAVA_OPTS_ENV} (which can override them).
@@ -89,21 +88,8 @@ public final class DaemonLauncher {
 
     private Process launch() {
         List<String> command = new ArrayList<>();
-        setsid().ifPresent(command::add);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(DEFAULT_JVM_OPTIONS);
-        String extra = env.get(JAVA_OPTS_ENV);
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
-        }
-        for (String property : INHERITED_PROPERTIES) {
-            String value = System.getProperty(property);
-            if (value != null) {
-                command.add("-D" + property + "=" + value);
-            }
-        }
-        command.add("-cp");
-        command.add(absoluteClasspath());
+        ThisJvm.setsid().ifPresent(command::add);
+        command.addAll(ThisJvm.javaCommand(DEFAULT_JVM_OPTIONS, JAVA_OPTS_ENV, env, false));
         command.add(MAIN_CLASS);
         command.add("--home");
         command.add(home.dir().toString());
@@ -132,25 +118,6 @@ public final class DaemonLauncher {
         }
     }
 
-    private static Optional<String> setsid() {
-        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The classpath of this JVM with every entry made absolute, since the daemon runs in the home. */
-    private static String absoluteClasspath() {
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
-            }
-        }
-        return String.join(File.pathSeparator, entries);
-    }
 
     private long logSize() {
         try {

@@ -1,5 +1,7 @@
 package dev.agentharness.supervisor.internal.lifecycle;
 
+import dev.agentharness.supervisor.launch.ThisJvm;
+
 import dev.agentharness.agents.AgentHooks;
 import dev.agentharness.agents.AgentProfile;
 import dev.agentharness.store.HarnessHome;
@@ -15,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +41,6 @@ public final class AgentHookSetup {
     static final String CLI_MAIN_CLASS = "dev.agentharness.cli.Main";
     static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
             "-Xmx64m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-    private static final List<String> INHERITED_PROPERTIES = List.of("org.sqlite.lib.path", "org.sqlite.lib.name",
-            "org.sqlite.tmpdir", "java.io.tmpdir");
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./=:,@%+-]+");
 
     private final HarnessHome home;
@@ -91,29 +92,7 @@ public final class AgentHookSetup {
 
     /** {@code java [options] -cp CLASSPATH dev.agentharness.cli.Main --home HOME hook}, from this JVM. */
     static List<String> hookArgv(Path home) {
-        List<String> argv = new ArrayList<>();
-        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        argv.addAll(JVM_OPTIONS);
-        for (String property : INHERITED_PROPERTIES) {
-            String value = System.getProperty(property);
-            if (value != null) {
-                argv.add("-D" + property + "=" + value);
-            }
-        }
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
-            }
-        }
-        if (entries.size() == 1 && entries.get(0).endsWith(".jar")) {
-            Path archive = Path.of(entries.get(0)).resolveSibling("harness.jsa");
-            if (Files.isReadable(archive)) {
-                argv.add("-XX:SharedArchiveFile=" + archive);
-            }
-        }
-        argv.add("-cp");
-        argv.add(String.join(File.pathSeparator, entries));
+        List<String> argv = new ArrayList<>(ThisJvm.javaCommand(JVM_OPTIONS, null, Map.of(), true));
         argv.add(CLI_MAIN_CLASS);
         argv.add("--home");
         argv.add(home.toString());
