@@ -32,6 +32,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The dashboard in a real browser: headless Chromium driven by chromedriver (Debian's {@code chromium}
@@ -100,9 +101,14 @@ class DashboardIT extends HarnessIT {
 
     @Test
     void threeLiveSlotsTypingAndACheckpointAnsweredFromThePage() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER
-                        + " are needed (Debian: apt-get install chromium chromium-driver; .ci/run installs them)");
+        boolean browser = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String notice = "DashboardIT: browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER
+                + " are needed (Debian: apt-get install chromium chromium-driver; .ci/run installs them)";
+        if (!browser) {
+            // In the build's output too, not only in the report: a skipped browser test should be seen.
+            System.err.println(notice);
+        }
+        Assumptions.assumeTrue(browser, notice);
         String url = web();
         ChromeDriver driver = browser();
         try {
@@ -175,6 +181,10 @@ class DashboardIT extends HarnessIT {
             HarnessProcesses.awaitTrue("the question to go away", FUNCTIONAL,
                     () -> !driver.findElement(By.cssSelector("#slot-2 .checkpoint")).isDisplayed());
 
+            // A pipe session without -i takes no input: its slot offers none (the form once showed
+            // anyway, its hidden attribute overridden by the stylesheet).
+            assertFalse(driver.findElement(By.cssSelector("#slot-3 form.input")).isDisplayed());
+
             // Stop from the page: the slot says so, and the session is among the recent ones.
             driver.findElement(By.cssSelector("#slot-3 .stop")).click();
             HarnessProcesses.awaitTrue("the ticker to be stopped", FUNCTIONAL, () -> harness.status("ticker").equals("stopped"));
@@ -182,6 +192,28 @@ class DashboardIT extends HarnessIT {
                     () -> driver.findElement(By.cssSelector("#slot-3 .status")).getText().equals("stopped"));
             HarnessProcesses.awaitTrue("the recent list to show it", FUNCTIONAL,
                     () -> driver.findElement(By.cssSelector("#recent tbody")).getText().contains("ticker"));
+
+            // Start from the page into the freed slot, with a JSON argv (an argument with a space
+            // arrives whole), on pipes; restart it from its slot once it has ended.
+            driver.findElement(By.id("start-command")).sendKeys("[\"sh\", \"-c\", \"echo started from the page: $0\", \"x y\"]");
+            driver.findElement(By.id("start-name")).sendKeys("fromweb");
+            new Select(driver.findElement(By.id("start-slot"))).selectByValue("3");
+            WebElement tty = driver.findElement(By.id("start-tty"));
+            if (tty.isSelected()) {
+                tty.click();
+            }
+            driver.findElement(By.cssSelector("#start button[type=submit]")).click();
+            HarnessProcesses.awaitTrue("the session started from the page to complete", FUNCTIONAL,
+                    () -> harness.run("ps", "--all").out().contains("fromweb") && harness.status("fromweb").equals("completed"));
+            assertEquals("started from the page: x y\n", harness.tailAll("fromweb"));
+            HarnessProcesses.awaitTrue("slot 3 to show it", FUNCTIONAL,
+                    () -> text(js, 3).contains("started from the page: x y")
+                            && driver.findElement(By.cssSelector("#slot-3 .status")).getText().equals("completed"));
+            driver.findElement(By.cssSelector("#slot-3 .restart")).click();
+            HarnessProcesses.awaitTrue("the restart to run and show in slot 3", FUNCTIONAL,
+                    () -> harness.run("ps", "--all").out().contains("fromweb-r1") && harness.status("fromweb-r1").equals("completed")
+                            && "fromweb-r1".equals(js.executeScript("return window.harness.session(3).name"))
+                            && text(js, 3).contains("started from the page: x y"));
         } finally {
             driver.quit();
         }
