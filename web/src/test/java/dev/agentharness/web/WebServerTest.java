@@ -67,6 +67,10 @@ class WebServerTest {
         server.close();
     }
 
+    private String cookieName() {
+        return "harness_token_" + server.port();
+    }
+
     private HttpResponse<String> get(String path, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
         if (headers.length > 0) {
@@ -112,7 +116,8 @@ class WebServerTest {
         }
         assertEquals(401, get("/?token=" + TOKEN.replace('0', '1')).statusCode());
         assertEquals(401, get("/api/sessions", "Authorization", "Bearer " + TOKEN.substring(1) + "0").statusCode());
-        assertEquals(401, get("/api/sessions", "Cookie", "harness_token=nope").statusCode());
+        assertEquals(401, get("/api/sessions", "Cookie", cookieName() + "=nope").statusCode());
+        assertEquals(401, get("/api/sessions", "Cookie", "harness_token_1=" + TOKEN).statusCode(), "another dashboard's cookie");
         assertEquals(401, post("/api/sessions/alpha/stop", "{}", "Authorization", "Bearer wrong").statusCode());
         assertTrue(service.calls.isEmpty(), service.calls.toString());
     }
@@ -123,11 +128,11 @@ class WebServerTest {
         assertEquals(303, first.statusCode());
         assertEquals("/", URI.create(first.headers().firstValue("Location").orElseThrow()).getPath());
         String cookie = first.headers().firstValue("Set-Cookie").orElseThrow();
-        assertTrue(cookie.startsWith("harness_token=" + TOKEN + ";"), cookie);
+        assertTrue(cookie.startsWith(cookieName() + "=" + TOKEN + ";"), cookie);
         assertTrue(cookie.contains("HttpOnly"), cookie);
         assertTrue(cookie.contains("SameSite=Strict"), cookie);
 
-        HttpResponse<String> page = get("/", "Cookie", "harness_token=" + TOKEN);
+        HttpResponse<String> page = get("/", "Cookie", cookieName() + "=" + TOKEN);
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
         assertTrue(page.body().contains("/vendor/xterm/xterm.js"));

@@ -30,6 +30,10 @@ import org.eclipse.jetty.util.Fields;
  * No CORS header is ever sent: no other origin may read an answer.
  */
 public final class AccessGuard extends Handler.Wrapper {
+    /**
+     * The cookie's name, followed by {@code _PORT}: browsers keep cookies per host, not per port, so
+     * two dashboards (two homes) on 127.0.0.1 would otherwise overwrite each other's.
+     */
     public static final String COOKIE = "harness_token";
     public static final String LIVE_PATH = "/ws";
 
@@ -64,7 +68,8 @@ public final class AccessGuard extends Handler.Wrapper {
         }
 
         String bearer = bearer(request);
-        String cookie = cookie(request);
+        String cookieName = COOKIE + "_" + port;
+        String cookie = cookie(request, cookieName);
         Fields query = Request.extractQueryParameters(request);
         String fromQuery = query.getValue("token");
         if (token.matches(bearer) || token.matches(cookie)) {
@@ -72,7 +77,7 @@ public final class AccessGuard extends Handler.Wrapper {
         }
         if (token.matches(fromQuery)) {
             if (HttpMethod.GET.is(request.getMethod()) && !upgrade && !path.startsWith("/api/")) {
-                Response.addCookie(response, HttpCookie.build(COOKIE, token.value()).httpOnly(true)
+                Response.addCookie(response, HttpCookie.build(cookieName, token.value()).httpOnly(true)
                         .sameSite(HttpCookie.SameSite.STRICT).path("/").build());
                 Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, path, true);
                 return true;
@@ -99,9 +104,9 @@ public final class AccessGuard extends Handler.Wrapper {
         return null;
     }
 
-    private static String cookie(Request request) {
+    private static String cookie(Request request, String name) {
         for (HttpCookie c : Request.getCookies(request)) {
-            if (COOKIE.equals(c.getName())) {
+            if (name.equals(c.getName())) {
                 return c.getValue();
             }
         }
