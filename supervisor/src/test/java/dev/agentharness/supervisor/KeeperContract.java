@@ -474,4 +474,62 @@ abstract class KeeperContract {
             keeper.destroyForcibly();
         }
     }
+
+    /** Each commit is told to a connected daemon (COMMITTED), whose live bus then pushes the output to followers. */
+    @Test
+    void aConnectedDaemonIsToldOfCommits() throws Exception {
+        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        Path go = dir.resolve("go");
+        Session row = h.stores.sessions().claimSlot(spec("while [ ! -e " + go + " ]; do sleep 0.02; done; echo one").build());
+        KeeperFiles files = KeeperFiles.of(dir, row.id());
+        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        try {
+            TestHarness.await(() -> Files.exists(files.socket()), "the keeper's socket");
+            java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CompletableFuture<Integer> commitsWhenDrained = new java.util.concurrent.CompletableFuture<>();
+            KeeperClient client = null;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (client == null) {
+                try {
+                    client = KeeperClient.connect(files);
+                } catch (java.io.IOException notYetListening) {
+                    assertTrue(System.nanoTime() < deadline, "the keeper listens");
+                    Thread.sleep(10);
+                }
+            }
+            try (KeeperClient c = client) {
+                c.listen(new KeeperClient.Listener() {
+                    @Override
+                    public void activity(byte[] tail) {
+                    }
+
+                    @Override
+                    public void committed() {
+                        commits.incrementAndGet();
+                    }
+
+                    @Override
+                    public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
+                    }
+
+                    @Override
+                    public void drained(String stderrHead) {
+                        commitsWhenDrained.complete(commits.get());
+                    }
+
+                    @Override
+                    public void lost() {
+                        commitsWhenDrained.completeExceptionally(new AssertionError("lost"));
+                    }
+                }, "test");
+                Files.createFile(go);
+                assertTrue(commitsWhenDrained.get(30, java.util.concurrent.TimeUnit.SECONDS) >= 1, "told of the commit before the end");
+                assertEquals("one\n", h.output(row.id()));
+                c.acknowledgeExit();
+                assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+            }
+        } finally {
+            keeper.destroyForcibly();
+        }
+    }
 }
