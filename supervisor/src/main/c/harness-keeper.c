@@ -1624,7 +1624,8 @@ static int listen_on(const char *path) {
     mode_t old = umask(0077); /* 0600 from the start, not only after the chmod below */
     int rc = bind(fd, (struct sockaddr *) &addr, sizeof addr);
     umask(old);
-    if (rc != 0 || chmod(path, 0600) != 0 || listen(fd, 16) != 0) {
+    /* listen at once: a daemon that sees the file may connect (the umask made it owner-only already) */
+    if (rc != 0 || listen(fd, 16) != 0 || chmod(path, 0600) != 0) {
         int saved = errno;
         close(fd);
         errno = saved;
@@ -1824,6 +1825,10 @@ static int run_keeper(const struct spec *s) {
     stderr_head(&head);
     write_java_utf(&K.drained, head.p, head.len, 1000);
     K.finished = 1;
+    if (W.committed) {
+        W.committed = 0; /* the last commits, made while the writer closed: told before the end */
+        frame(F_COMMITTED, NULL);
+    }
     frame(F_DRAINED, &K.drained);
     flush_out();
     /*

@@ -468,7 +468,8 @@ abstract class KeeperContract {
             long start = new ProcInspector().stat((int) keeper.pid()).orElseThrow().startTime();
             Files.writeString(files.keeperIdentity(), keeper.pid() + " " + start + "\n");
             h = started();
-            assertCompleted(h.awaitEnded(id));
+            Session ended = h.awaitEnded(id);
+            assertEquals(SessionStatus.COMPLETED, ended.status(), ended.reason() + "; the keeper's log: " + readLog(dir.resolve("keeper.log")));
             assertEquals("hi\n", h.output(id));
         } finally {
             keeper.destroyForcibly();
@@ -530,6 +531,14 @@ abstract class KeeperContract {
             }
         } finally {
             keeper.destroyForcibly();
+        }
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 }

@@ -256,27 +256,32 @@ public final class Keeper {
                 return;
             }
             DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(SocketStreams.out(ch), 65536));
+            // The greeting first, then the connection is published: another thread's frame (a
+            // COMMITTED notice, an activity report) written to a connection that has not been greeted
+            // yet came before HELLO, and the daemon took the keeper for one that "did not greet"
+            // (found by KeeperContract under load). Under the lock, so that an exit or the end that
+            // happens meanwhile is either in the greeting or sent after it.
             synchronized (connectionLock) {
+                try {
+                    KeeperProtocol.write(o, KeeperProtocol.HELLO, hello());
+                    if (exited.isDone()) {
+                        KeeperProtocol.write(o, KeeperProtocol.EXITED, exitedPayload(exited.join()));
+                    }
+                    byte[] drained = drainedPayload;
+                    if (drained != null) {
+                        // connected after the end: all of it at once
+                        KeeperProtocol.write(o, KeeperProtocol.DRAINED, drained);
+                    }
+                } catch (IOException e) {
+                    closeQuietly(ch);
+                    continue;
+                }
+                everConnected = true;
                 if (connection != null) {
                     closeQuietly(connection); // a newer daemon takes over; the old one is gone or going
                 }
                 connection = ch;
                 out = o;
-            }
-            try {
-                KeeperProtocol.write(o, KeeperProtocol.HELLO, hello());
-                everConnected = true;
-                if (exited.isDone()) {
-                    KeeperProtocol.write(o, KeeperProtocol.EXITED, exitedPayload(exited.join()));
-                }
-                byte[] drained = drainedPayload;
-                if (drained != null) {
-                    // connected after the end: all of it at once
-                    KeeperProtocol.write(o, KeeperProtocol.DRAINED, drained);
-                }
-            } catch (IOException e) {
-                dropped(ch);
-                continue;
             }
             Thread reader = new Thread(() -> serve(ch), "keeper-conn");
             reader.setDaemon(true);

@@ -481,13 +481,24 @@ public final class KeeperAttacher {
         }
         if (Files.exists(files.socket())) {
             KeeperClient client = null;
-            try {
-                client = KeeperClient.connect(files);
-            } catch (KeeperClient.UnsupportedKeeperException e) {
-                LOG.warn("session {}: {}", row.label(), e.getMessage());
-                return Optional.of(item(row, ReconcileReport.Finding.KEEPER_UNSUPPORTED, e.getMessage()));
-            } catch (IOException e) {
-                // gone: look for its exit record below
+            // The socket file appears at bind(2), a moment before the keeper listens: a refusal is
+            // tried again while the keeper recorded for the session lives (or for 500 ms without a
+            // record), not taken for a lost keeper (found by KeeperContract under load).
+            Optional<ProcessIdentity> recorded = recordedKeeper(files);
+            long retryUntil = System.nanoTime() + (recorded.isPresent() ? CONNECT_TIMEOUT : Duration.ofMillis(500)).toNanos();
+            while (client == null) {
+                try {
+                    client = KeeperClient.connect(files);
+                } catch (KeeperClient.UnsupportedKeeperException e) {
+                    LOG.warn("session {}: {}", row.label(), e.getMessage());
+                    return Optional.of(item(row, ReconcileReport.Finding.KEEPER_UNSUPPORTED, e.getMessage()));
+                } catch (IOException e) {
+                    if (System.nanoTime() > retryUntil || !recorded.map(proc::isAlive).orElse(true)
+                            || Files.exists(files.exitRecord()) || !Files.exists(files.socket())) {
+                        break; // gone: look for its exit record below
+                    }
+                    sleep(10);
+                }
             }
             if (client != null) {
                 return Optional.of(takeOver(row, client, files));
