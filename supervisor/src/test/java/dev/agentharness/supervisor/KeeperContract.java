@@ -336,10 +336,9 @@ abstract class KeeperContract {
         KeeperFiles files = KeeperFiles.of(dir, row.id());
         Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
         try {
-            TestHarness.await(() -> Files.exists(files.socket()), "the keeper's socket");
             java.util.concurrent.LinkedBlockingQueue<String> storedAtNotice = new java.util.concurrent.LinkedBlockingQueue<>();
             java.util.concurrent.CompletableFuture<String> drained = new java.util.concurrent.CompletableFuture<>();
-            try (KeeperClient client = KeeperClient.connect(files)) {
+            try (KeeperClient client = connectWhenListening(files)) {
                 client.listen(new KeeperClient.Listener() {
                     @Override
                     public void activity(byte[] tail) {
@@ -485,20 +484,9 @@ abstract class KeeperContract {
         KeeperFiles files = KeeperFiles.of(dir, row.id());
         Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
         try {
-            TestHarness.await(() -> Files.exists(files.socket()), "the keeper's socket");
             java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.CompletableFuture<Integer> commitsWhenDrained = new java.util.concurrent.CompletableFuture<>();
-            KeeperClient client = null;
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (client == null) {
-                try {
-                    client = KeeperClient.connect(files);
-                } catch (java.io.IOException notYetListening) {
-                    assertTrue(System.nanoTime() < deadline, "the keeper listens");
-                    Thread.sleep(10);
-                }
-            }
-            try (KeeperClient c = client) {
+            try (KeeperClient c = connectWhenListening(files)) {
                 c.listen(new KeeperClient.Listener() {
                     @Override
                     public void activity(byte[] tail) {
@@ -539,6 +527,19 @@ abstract class KeeperContract {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (java.io.IOException e) {
             return "";
+        }
+    }
+
+    /** A keeper's socket file appears at bind(2), a moment before it listens: a refusal is tried again. */
+    private static KeeperClient connectWhenListening(KeeperFiles files) throws Exception {
+        long deadline = System.nanoTime() + TestHarness.TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return KeeperClient.connect(files);
+            } catch (java.io.IOException notYetListening) {
+                assertTrue(System.nanoTime() < deadline, "the keeper listens: " + notYetListening);
+                Thread.sleep(10);
+            }
         }
     }
 }
