@@ -415,7 +415,16 @@ abstract class KeeperContract {
         Process spare = keeperProcess(home, home, "--spare", dir.resolve("spare.log"));
         try {
             Path socket = KeeperFiles.spareSocket(home, spare.pid());
-            TestHarness.await(() -> Files.exists(socket), "the spare's socket");
+            // Listening, not only bound: the spare sets its socket's mode by path just after bind, and a
+            // home moved in between makes it leave (a race of this test, not the scenario under test).
+            TestHarness.await(() -> {
+                try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                    ch.connect(java.net.UnixDomainSocketAddress.of(socket));
+                    return true; // closed without a frame: the spare keeps waiting
+                } catch (java.io.IOException notYet) {
+                    return false;
+                }
+            }, "the spare to listen");
             Files.move(home, dir.resolve("old"));
             Files.createDirectory(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path moved = KeeperFiles.spareSocket(dir.resolve("old"), spare.pid());
