@@ -12,8 +12,8 @@
  * (KeeperContract and its two subclasses) runs the same sessions through both keepers.
  *
  * Two threads: the main thread owns every file descriptor (agent, sockets) in one poll loop; the
- * writer thread owns the database and commits what the main thread queued, in batches (at most
- * 20 ms old or 1 MiB). While more than 4 MiB are queued and not committed, the main thread stops
+ * writer thread owns the database and commits what the main thread queued: at once after 5 ms without
+ * output, else in batches at most 20 ms old or 1 MiB. While more than 4 MiB are queued and not committed, the main thread stops
  * reading the agent's output: its pipe fills and it blocks in write(2) (backpressure, never a drop).
  */
 #define _GNU_SOURCE
@@ -58,7 +58,8 @@ enum {
 #define MAX_CHUNK_BYTES (64 * 1024)
 #define BATCH_MAX_BYTES (1 << 20)
 #define SESSION_BUFFER_BYTES (4 << 20)
-#define BATCH_WINDOW_MS 2 /* under load, the least time between two commits; after a quiet spell, at once */
+#define BATCH_WINDOW_MS 20 /* the longest output that keeps coming waits before its batch commits */
+#define QUIET_MS 5 /* output after this long without any commits at once (as BatchWriter.QUIET_NANOS) */
 #define ACTIVITY_EVERY_MS 50
 #define PIPE_HOLDER_CAP_MS 700
 #define ACK_WAIT_MS 10000
@@ -400,7 +401,8 @@ struct writer {
     struct chunk *newest; /* still extendable: not taken by a batch */
     size_t pending;       /* charged bytes queued, not taken */
     int64_t first_pending;
-    int64_t last_commit;  /* mono_ms when the last commit ended */
+    int64_t last_enqueue; /* mono_ms when the last chunk was queued */
+    int prompt;           /* the pending batch began after a quiet spell: commit it at once */
     int committed;        /* a commit happened that the daemon has not been told of */
     size_t outstanding;   /* charged bytes queued or being committed */
     int closing;
@@ -449,9 +451,12 @@ static void writer_enqueue(int stream, const unsigned char *data, size_t len, si
         W.newest = c;
     }
     int was_empty = W.pending == 0;
+    int64_t now = mono_ms();
     if (was_empty) {
-        W.first_pending = mono_ms();
+        W.first_pending = now;
+        W.prompt = W.last_enqueue == 0 || now - W.last_enqueue >= QUIET_MS;
     }
+    W.last_enqueue = now;
     W.pending += charged;
     if (was_empty || W.pending >= BATCH_MAX_BYTES) {
         pthread_cond_signal(&W.cv);
@@ -627,10 +632,11 @@ static void *writer_run(void *unused) {
             }
             pthread_cond_wait(&W.cv, &W.mu);
         }
-        while (!W.closing && W.pending < BATCH_MAX_BYTES) {
-            /* Group commit: at once after a quiet spell (a follower sees a trickle at once), at most
-               one commit per window while output keeps coming (a flood goes in big transactions). */
-            int64_t left = W.last_commit + BATCH_WINDOW_MS - mono_ms();
+        while (!W.closing && !W.prompt && W.pending < BATCH_MAX_BYTES) {
+            /* At once after a quiet spell (a follower sees a trickle at once); output that keeps
+               coming waits for the window, so that a steady stream is not one transaction per read
+               (every commit rewrites whole pages into the WAL). */
+            int64_t left = W.first_pending + BATCH_WINDOW_MS - mono_ms();
             if (left <= 0) {
                 break;
             }
@@ -674,7 +680,6 @@ static void *writer_run(void *unused) {
         }
         pthread_mutex_lock(&W.mu);
         W.outstanding -= taken;
-        W.last_commit = mono_ms();
         W.committed = 1;
         /* Wakes the main loop: it tells the daemon of the commit (COMMITTED, for live followers)
            and reads the agent again if the buffer had been full. */

@@ -11,8 +11,8 @@ import java.util.List;
  * @param escalationStop        whether the watchdog stops a session at its last escalation level (off by default)
  * @param checkpointQuiet       quiet time after output before the checkpoint patterns are tried
  * @param checkpointPatterns    regular expressions tried against the ANSI-stripped tail of the output
- * @param batchWindow           under load, the least time between two commits (output that arrives
- *                              after a quiet spell of this long commits at once)
+ * @param batchWindow           the longest output that keeps coming waits before its batch commits
+ *                              (output after a quiet spell commits at once)
  * @param batchMaxBytes         a batch commits early when it holds this much text
  * @param sessionBufferBytes    captured-but-uncommitted bytes allowed per session before its reader waits (backpressure)
  * @param orphanGrace           after the agent's main process exits, how long leftover group members get between TERM and KILL
@@ -54,7 +54,7 @@ public record SupervisorConfig(
                 false,
                 Duration.ofMillis(300),
                 DEFAULT_CHECKPOINT_PATTERNS,
-                Duration.ofMillis(2),
+                Duration.ofMillis(20),
                 4 << 20,
                 8 << 20,
                 Duration.ofMillis(300),

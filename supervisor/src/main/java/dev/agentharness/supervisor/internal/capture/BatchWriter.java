@@ -31,11 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that writes output to the database, for all sessions.
  *
- * <p>Group commit: output that arrives after a quiet spell is committed at once, so that a live
- * follower sees a trickle within a millisecond or two (issue 15's follow target). While output keeps
- * coming, commits are at least {@code batchWindow} (2 ms) apart, or happen when {@code batchMaxBytes}
- * have gathered, so a flood goes to {@link OutputStore#appendBatch} in few transactions of thousands
- * of reads each. Each commit is told to the {@link CommitListener} (the keeper sends it on to the
+ * <p>Output that arrives after a quiet spell ({@link #QUIET_NANOS}) is committed at once, so that a
+ * live follower sees a trickle within a millisecond or two (issue 15's follow target). Output that
+ * keeps coming waits up to {@code batchWindow} (20 ms), or until {@code batchMaxBytes} have gathered,
+ * so a stream goes to {@link OutputStore#appendBatch} in few transactions of thousands of reads each. Each commit is told to the {@link CommitListener} (the keeper sends it on to the
  * daemon, whose live bus pushes it to followers). While
  * they wait, consecutive reads of the same stream of one session are coalesced into one chunk (up to
  * {@link #MAX_CHUNK_BYTES}), so bursts of small writes become few rows; the bytes stay exact and in
@@ -63,8 +62,19 @@ public final class BatchWriter implements AutoCloseable {
     private final Map<String, Pending> newestBySession = new HashMap<>();
     private final List<FlushWaiter> flushWaiters = new ArrayList<>();
     private long pendingBytes;
-    /** When the last commit ended: output that arrives after a quiet spell commits at once. */
-    private long lastCommitNanos = System.nanoTime() - Long.MAX_VALUE / 4;
+    /**
+     * Output that comes after this long without any is committed at once: a live follower sees a
+     * trickle (a line, a prompt) within a millisecond or two. Output that keeps coming waits for the
+     * window, so that a steady stream is not written one small transaction per read: that multiplied
+     * the WAL (every commit rewrites whole pages) and filled a small disk 10 times sooner.
+     */
+    static final long QUIET_NANOS = 5_000_000;
+    /** When the last chunk was queued. */
+    private long lastEnqueueNanos = System.nanoTime() - Long.MAX_VALUE / 4;
+    /** When the oldest pending chunk was queued. */
+    private long firstPendingNanos;
+    /** The pending batch began after a quiet spell: commit it at once. */
+    private boolean prompt;
     private long nextSeq = 1;
     private long inFlightMinSeq = Long.MAX_VALUE;
     private volatile boolean closing;
@@ -148,6 +158,12 @@ public final class BatchWriter implements AutoCloseable {
                 newestBySession.put(sessionId, p);
             }
             boolean wasEmpty = pendingBytes == 0;
+            long now = System.nanoTime();
+            if (wasEmpty) {
+                firstPendingNanos = now;
+                prompt = now - lastEnqueueNanos >= QUIET_NANOS;
+            }
+            lastEnqueueNanos = now;
             pendingBytes += bytes;
             if (wasEmpty || pendingBytes >= maxBytes) {
                 changed.signalAll();
@@ -234,13 +250,10 @@ public final class BatchWriter implements AutoCloseable {
                         changed.awaitUninterruptibly();
                         continue;
                     }
-                    if (closing || !flushWaiters.isEmpty() || pendingBytes >= maxBytes) {
+                    if (closing || prompt || !flushWaiters.isEmpty() || pendingBytes >= maxBytes) {
                         break;
                     }
-                    // Group commit: right away after a quiet spell (a follower sees a trickle at
-                    // once), at most one commit per window while output keeps coming (a flood
-                    // is written in big transactions).
-                    long waitNanos = windowNanos - (System.nanoTime() - lastCommitNanos);
+                    long waitNanos = windowNanos - (System.nanoTime() - firstPendingNanos);
                     if (waitNanos <= 0) {
                         break;
                     }
@@ -257,7 +270,6 @@ public final class BatchWriter implements AutoCloseable {
             write(batch);
             lock.lock();
             try {
-                lastCommitNanos = System.nanoTime();
                 inFlightMinSeq = Long.MAX_VALUE;
                 completeFlushWaiters();
             } finally {
