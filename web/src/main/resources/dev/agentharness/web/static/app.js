@@ -114,6 +114,12 @@
   // A new session in a slot: a fresh terminal (or text pane), filled from seq 0 by the socket.
   function attach(n, s) {
     const slot = slots[n];
+    if (slot.session && slot.session.id === s.id) {
+      // Already shown (the live socket announced it before the request that made it answered):
+      // clearing the view would lose the output already received, which is not sent again.
+      sessionChanged(s);
+      return;
+    }
     if (slot.term) { slot.term.dispose(); slot.term = null; slot.fit = null; }
     const termEl = $('.term', slot.el);
     const plain = $('.plain', slot.el);
