@@ -42,22 +42,19 @@ public final class PushFollower {
         if (daemon.isPresent()) {
             long[] last = {cursor};
             try (ControlClient client = daemon.get()) {
-                Session ended = pushed(client, sessionId, last, streams, out);
-                if (ended != null) {
-                    cursor = last[0];
-                    // The end was pushed after the last committed chunk; the store drain below is
-                    // a formality that also covers a daemon that ended the stream early.
-                }
+                pushed(client, sessionId, last, streams, out);
             } catch (DaemonUnavailableException gone) {
                 // The daemon went away (or is too old to push): read the store from where we are.
             }
             cursor = last[0];
         }
+        // After a pushed end this only drains what is left (nothing, normally) and reads the final
+        // row; after a lost daemon it follows the store from the cursor.
         return fallback.follow(sessionId, cursor, streams, out);
     }
 
-    /** @return the ended session, or null when the stream stopped before the end */
-    private Session pushed(ControlClient client, String sessionId, long[] cursor, Set<StreamType> streams, ChunkSink out)
+    /** Writes pushed chunks until the session has ended or the daemon stopped the stream. */
+    private void pushed(ControlClient client, String sessionId, long[] cursor, Set<StreamType> streams, ChunkSink out)
             throws IOException {
         JsonNode line = client.call(client.request(ControlProtocol.OP_SUBSCRIBE).put("session", sessionId).put("after", cursor[0]));
         while (true) {
@@ -65,7 +62,7 @@ public final class PushFollower {
                 // From here on every change is pushed; one that came before is on the row.
                 Session now = sessions.get(sessionId).orElseThrow(() -> new NoSuchSessionException(sessionId + " (it was purged)"));
                 if (now.status().isTerminal()) {
-                    return now;
+                    return;
                 }
             }
             JsonNode output = line.get("output");
@@ -85,11 +82,11 @@ public final class PushFollower {
             if (changed != null) {
                 SessionStatus status = SessionStatus.fromWireName(changed.path("status").asText());
                 if (status != null && status.isTerminal()) {
-                    return sessions.get(sessionId).orElse(null);
+                    return;
                 }
             }
             if (line.has("dropped")) {
-                return null;
+                return;
             }
             line = client.next();
         }

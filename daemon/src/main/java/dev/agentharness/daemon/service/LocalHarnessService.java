@@ -118,14 +118,11 @@ public final class LocalHarnessService extends ReadsDelegate implements HarnessS
 
     @Override
     public Session stop(String session, Duration grace, boolean force) {
-        Session s = session(session);
-        Duration g = grace == null ? defaultGrace : grace;
-        log.info("stop {} (grace {}, force {})", s.id(), dev.agentharness.core.DurationFormat.format(g), force);
         try {
-            return supervisor.stop(s.id(), g, force).get();
+            return stopAsync(session, grace, force).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HarnessException("interrupted while waiting for session " + s.label() + " to stop (it is stopping)");
+            throw new HarnessException("interrupted while waiting for session " + session + " to stop (it is stopping)");
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         }
