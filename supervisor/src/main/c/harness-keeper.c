@@ -6,7 +6,7 @@
  * committed.
  *
  * It is a second implementation of dev.agentharness.supervisor.keeper.KeeperMain (the JVM keeper):
- * same argv (HOME SESSION_ID|--spare), same protocol (KeeperProtocol, version 1), same files
+ * same argv (HOME SESSION_ID|--spare), same protocol (KeeperProtocol, version 2), same files
  * (KeeperFiles, ExitRecord) and the same rows (SqliteOutputStore's seq discipline). Why it exists: a
  * JVM does not go below ~60 MiB RSS, issue 10 asks for 40. The shared contract test
  * (KeeperContract and its two subclasses) runs the same sessions through both keepers.
@@ -46,11 +46,11 @@
 extern char **environ;
 
 /* ---- the protocol (KeeperProtocol.java) ---- */
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION 2
 #define MAX_FRAME (1 << 20)
 enum {
-    F_HELLO = 1, F_ACTIVITY = 2, F_EXITED = 3, F_DRAINED = 4, F_COMMITTED = 5,
-    F_STDIN = 10, F_CLOSE_STDIN = 11, F_RESIZE = 12, F_ACK_EXIT = 13, F_ADOPT = 14
+    F_HELLO = 1, F_ACTIVITY = 2, F_EXITED = 3, F_DRAINED = 4, F_COMMITTED = 5, F_INPUT_TAKEN = 6,
+    F_STDIN = 10, F_CLOSE_STDIN = 11, F_RESIZE = 12, F_ACK_EXIT = 13, F_ADOPT = 14, F_SIGNAL = 15
 };
 
 /* ---- the Java keeper's numbers (Keeper, KeeperMain.config, BatchWriter, OutputPump) ---- */
@@ -926,6 +926,13 @@ struct sanitizer {
     int finished;
 };
 
+struct input {
+    struct input *next;
+    unsigned char *p;
+    size_t len, done;
+    int close; /* a CLOSE_STDIN frame: after the input before it */
+};
+
 struct keeper {
     const char *home;
     const char *id;
@@ -959,9 +966,8 @@ struct keeper {
     uint64_t arrivals, reported_arrivals;
     int64_t quiet_since;
     int64_t activity_due; /* 0: none due */
-    struct buf input;     /* a stdin frame the agent has not taken yet */
-    size_t input_done;
-    int input_close_after;
+    struct input *inputs; /* stdin frames (and CLOSE_STDIN) the agent has not taken yet, oldest first */
+    struct input *inputs_tail;
     int acked;
     int ever_connected;
     struct buf drained; /* the DRAINED payload, once every byte is committed and the record written */
@@ -1202,29 +1208,73 @@ static void close_stdin_now(void) {
     }
 }
 
+/* The oldest input is taken (or dropped): the daemon may send the next (protocol 2). */
+static void input_done(void) {
+    struct input *i = K.inputs;
+    K.inputs = i->next;
+    if (K.inputs == NULL) {
+        K.inputs_tail = NULL;
+    }
+    if (!i->close) {
+        frame(F_INPUT_TAKEN, NULL);
+    }
+    free(i->p);
+    free(i);
+}
+
 static void write_input(void) {
-    while (K.input_done < K.input.len) {
-        if (K.in_fd < 0) {
-            break;
+    while (K.inputs != NULL) {
+        struct input *i = K.inputs;
+        if (i->close) {
+            close_stdin_now();
+            input_done();
+            continue;
         }
-        ssize_t n = write(K.in_fd, K.input.p + K.input_done, K.input.len - K.input_done);
+        if (K.in_fd < 0 || K.exited) {
+            logmsg("INFO", "stdin: %s", K.exited ? "the agent has ended" : "stdin is closed");
+            input_done();
+            continue;
+        }
+        ssize_t n = i->len > i->done ? write(K.in_fd, i->p + i->done, i->len - i->done) : 0;
         if (n > 0) {
-            K.input_done += (size_t) n;
+            i->done += (size_t) n;
+            if (i->done == i->len) {
+                input_done();
+            }
+        } else if (i->len == i->done) {
+            input_done();
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             return;
         } else {
             logmsg("INFO", "stdin: %s", strerror(errno));
-            break;
+            input_done();
         }
     }
-    K.input.len = 0;
-    K.input_done = 0;
 }
 
 static int input_waiting(void) {
-    return K.input.len > K.input_done;
+    return K.inputs != NULL;
+}
+
+static void queue_input(const unsigned char *p, size_t n, int close) {
+    struct input *i = xmalloc(sizeof *i);
+    i->next = NULL;
+    i->p = xmalloc(n);
+    if (n > 0) {
+        memcpy(i->p, p, n);
+    }
+    i->len = n;
+    i->done = 0;
+    i->close = close;
+    if (K.inputs_tail) {
+        K.inputs_tail->next = i;
+    } else {
+        K.inputs = i;
+    }
+    K.inputs_tail = i;
+    write_input();
 }
 
 /* ---- frames from the daemon ---- */
@@ -1234,22 +1284,17 @@ static void handle_frame(int type, const unsigned char *p, uint32_t n) {
         case F_STDIN:
             K.tail_len = 0; /* whatever prompt it showed has its answer now */
             if (K.agent <= 0) {
+                frame(F_INPUT_TAKEN, NULL); /* nobody to take it: not waited for */
                 break;
             }
-            if (K.in_fd < 0 || K.exited) {
-                logmsg("INFO", "stdin: %s", K.exited ? "the agent has ended" : "stdin is closed");
-                break;
-            }
-            /* One frame at a time: until the agent has taken it, no further frame is read, the socket
-             * fills and the daemon's input writer waits (issue 16's bound on queued input). */
-            K.input.len = 0;
-            K.input_done = 0;
-            buf_add(&K.input, p, n);
-            write_input();
+            /* In order, one at a time, each acknowledged once the agent took it (INPUT_TAKEN): the daemon
+             * sends the next request only then (issue 16's bound on queued input), while frames keep
+             * being read, so that signals and resizes never wait behind input a deaf agent does not take. */
+            queue_input(p, n, 0);
             break;
         case F_CLOSE_STDIN:
             if (K.agent > 0) {
-                close_stdin_now();
+                queue_input(NULL, 0, 1);
             }
             break;
         case F_RESIZE:
@@ -1265,13 +1310,26 @@ static void handle_frame(int type, const unsigned char *p, uint32_t n) {
         case F_ACK_EXIT:
             K.acked = 1;
             break;
+        case F_SIGNAL:
+            /* Its group: the agent's pid is its group id, and cannot have been recycled before we reap it. */
+            if (n >= 4 && K.agent > 0) {
+                int sig = (int) be32(p);
+                const char *name = sig > 0 && sig < NSIG ? sigabbrev_np(sig) : NULL;
+                logmsg("INFO", "SIG%s to the agent's group", name ? name : "NAL");
+                if (kill(-K.agent, sig) != 0) {
+                    logmsg("INFO", "signal %d: %s", sig, strerror(errno));
+                }
+            } else {
+                logmsg("WARN", "signal ignored");
+            }
+            break;
         default:
             logmsg("WARN", "unknown frame type %d ignored", type);
     }
 }
 
 static void process_frames(void) {
-    while (K.conn_fd >= 0 && !input_waiting() && K.in.len >= 5) {
+    while (K.conn_fd >= 0 && K.in.len >= 5) {
         int type = K.in.p[0];
         uint32_t len = be32(K.in.p + 1);
         if (len > MAX_FRAME) {
@@ -1486,10 +1544,8 @@ static void reap(void) {
         K.exited_at = mono_ms();
         K.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
         K.exit_signal = WIFSIGNALED(st) ? WTERMSIG(st) : -1;
-        K.input.len = 0; /* nothing waits for an agent that is gone */
-        K.input_done = 0;
         send_exited();
-        process_frames();
+        write_input(); /* nothing waits for an agent that is gone: what is queued is dropped, and acknowledged */
     }
 }
 
@@ -1659,10 +1715,9 @@ static void poll_once(int timeout) {
     }
     p[P_LISTEN].fd = K.listen_fd;
     p[P_LISTEN].events = POLLIN;
-    if (K.conn_fd >= 0 && (!input_waiting() || K.out.len)) {
-        /* While the agent has not taken the last input, the socket is not read (not even its end). */
+    if (K.conn_fd >= 0) {
         p[P_CONN].fd = K.conn_fd;
-        p[P_CONN].events = (input_waiting() ? 0 : POLLIN) | (K.out.len ? POLLOUT : 0);
+        p[P_CONN].events = POLLIN | (K.out.len ? POLLOUT : 0);
     }
     int paused = writer_outstanding() > SESSION_BUFFER_BYTES;
     for (int i = 0; i < 2; i++) {
@@ -1712,16 +1767,13 @@ static void poll_once(int timeout) {
     }
     if (p[P_IN].revents) {
         write_input();
-        process_frames();
     }
     if (p[P_CONN].revents && K.conn_fd >= 0) {
         if (p[P_CONN].revents & POLLOUT) {
             flush_out();
         }
-        if (K.conn_fd >= 0 && !input_waiting() && (p[P_CONN].revents & (POLLIN | POLLHUP | POLLERR))) {
+        if (K.conn_fd >= 0 && (p[P_CONN].revents & (POLLIN | POLLHUP | POLLERR))) {
             read_connection();
-        } else if (K.conn_fd >= 0 && (p[P_CONN].revents & POLLERR)) {
-            drop_connection(1);
         }
     }
     if (p[P_LISTEN].revents) {
@@ -2078,7 +2130,12 @@ int main(int argc, char **argv) {
     spec_free(&s);
     buf_free(&K.in);
     buf_free(&K.out);
-    buf_free(&K.input);
+    while (K.inputs != NULL) {
+        struct input *i = K.inputs;
+        K.inputs = i->next;
+        free(i->p);
+        free(i);
+    }
     buf_free(&K.drained);
     close(wake[0]);
     close(wake[1]);

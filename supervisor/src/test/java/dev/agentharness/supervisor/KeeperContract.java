@@ -551,4 +551,45 @@ abstract class KeeperContract {
             }
         }
     }
+
+    /** Protocol 2: stop, pause and resume reach the agent's group through its keeper (the agent's parent), not from the daemon. */
+    @Test
+    void pauseResumeAndStopTravelOverTheKeepersSocket() {
+        h = started();
+        Session s = h.supervisor.startSession(spec("trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.05; done").build());
+        TestHarness.await(() -> h.output(s.id()).contains("ready"), "the agent to be ready");
+        int pid = h.session(s.id()).pid();
+        // An adopted spare logs where it was started: keepers/spares.log.
+        java.util.function.Supplier<String> logs = () -> readLog(KeeperFiles.of(dir, s.id()).log())
+                + readLog(KeeperFiles.of(dir, "spares").log());
+        ProcInspector proc = new ProcInspector();
+
+        h.supervisor.pause(s.id());
+        TestHarness.await(() -> logs.get().contains("SIGSTOP to the agent's group"), "the keeper to stop the group");
+        TestHarness.await(() -> proc.stat(pid).map(st -> st.state() == 'T').orElse(false), "the agent to be stopped");
+        h.supervisor.resume(s.id());
+        TestHarness.await(() -> logs.get().contains("SIGCONT to the agent's group"), "the keeper to continue the group");
+        TestHarness.await(() -> proc.stat(pid).map(st -> st.state() != 'T').orElse(false), "the agent to run again");
+
+        h.supervisor.stop(s.id(), java.time.Duration.ofSeconds(10), false);
+        Session ended = h.awaitEnded(s.id());
+        assertEquals(SessionStatus.STOPPED, ended.status(), String.valueOf(ended.reason()));
+        assertTrue(h.output(s.id()).contains("got-term"), h.output(s.id()));
+    }
+
+    /**
+     * Protocol 2 reads frames while input waits for the agent, so that a stop never waits behind input
+     * a deaf agent does not take (in protocol 1 the keeper stopped reading its socket until the agent
+     * took the last input; with signals over the socket, that would have made such an agent unstoppable).
+     */
+    @Test
+    void anAgentThatTakesNoInputCanStillBeStoppedWhileInputWaits() {
+        h = started();
+        Session s = h.supervisor.startSession(spec("echo ready; sleep 60").interactive(true).build());
+        TestHarness.await(() -> h.output(s.id()).contains("ready"), "the agent to be ready");
+        h.supervisor.send(s.id(), "x".repeat(200_000).getBytes(StandardCharsets.UTF_8)); // more than a pipe holds
+        h.supervisor.stop(s.id(), java.time.Duration.ofSeconds(10), false);
+        Session ended = h.awaitEnded(s.id());
+        assertEquals(SessionStatus.STOPPED, ended.status(), String.valueOf(ended.reason()));
+    }
 }

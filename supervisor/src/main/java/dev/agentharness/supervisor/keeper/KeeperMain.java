@@ -184,7 +184,8 @@ public final class KeeperMain {
             } else {
                 Map<String, String> env = agentEnvironment(System.getenv());
                 code = new Keeper(KeeperFiles.of(home, id), row, env, r -> Spawners.forRequest(r, env), stores.outputs(),
-                        config(), clock).run();
+                        config(), clock, new dev.agentharness.supervisor.internal.process.LibcProcessGroupSignaller(
+                                dev.agentharness.supervisor.internal.process.LibC.load())).run();
             }
         }
         System.exit(code);

@@ -97,7 +97,9 @@ public final class TestHarness implements AutoCloseable {
     /** The JVM keeper's command line, on this JVM's class path. */
     public static java.util.List<String> jvmKeeperCommand() {
         return java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx16m",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                // the keeper logs what it does at INFO (its log is what the contract test reads); tests log WARN
+                "-Dorg.slf4j.simpleLogger.log.dev.agentharness.supervisor.internal.keeper.Keeper=info", "-cp", System.getProperty("java.class.path"),
                 "dev.agentharness.supervisor.keeper.KeeperMain");
     }
 

@@ -67,6 +67,11 @@ public final class Keeper {
     private final SupervisorConfig config;
     private final Clock clock;
     private final ProcInspector proc = new ProcInspector();
+    /** Input frames (and {@link #CLOSE_STDIN}) in the order they came, for the input thread. */
+    private final java.util.concurrent.LinkedBlockingQueue<byte[]> inputs = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** Stands for a CLOSE_STDIN frame in {@link #inputs} (compared by identity). */
+    private static final byte[] CLOSE_STDIN = new byte[0];
+    private final dev.agentharness.supervisor.internal.process.ProcessGroupSignaller signaller;
 
     private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     private final CountDownLatch acked = new CountDownLatch(1);
@@ -85,7 +90,9 @@ public final class Keeper {
     private OutputPump pump;
 
     public Keeper(KeeperFiles files, Session row, Map<String, String> harnessEnv, Function<LaunchRequest, Spawner> spawners,
-                  OutputStore outputs, SupervisorConfig config, Clock clock) {
+                  OutputStore outputs, SupervisorConfig config, Clock clock,
+                  dev.agentharness.supervisor.internal.process.ProcessGroupSignaller signaller) {
+        this.signaller = signaller;
         this.files = files;
         this.row = row;
         this.harnessEnv = harnessEnv;
@@ -115,6 +122,9 @@ public final class Keeper {
         Thread commits = new Thread(this::sendCommits, "keeper-commits");
         commits.setDaemon(true);
         commits.start();
+        Thread input = new Thread(this::relayInput, "keeper-input");
+        input.setDaemon(true);
+        input.start();
         Thread activity = new Thread(this::sendActivity, "keeper-activity");
         activity.setDaemon(true);
         activity.start();
@@ -320,30 +330,9 @@ public final class Keeper {
         switch (f.type()) {
             case KeeperProtocol.STDIN -> {
                 pump.tail().clear(); // whatever prompt it showed has its answer now
-                if (a != null) {
-                    // One frame at a time: until the agent has taken the last one, this reader stops
-                    // reading, the socket fills and the daemon's writer waits (issue 16's bound on
-                    // queued input, across the keeper). The keeper's small heap never holds more.
-                    while (a.hasPendingWrites() && !exited.isDone()) {
-                        try {
-                            Thread.sleep(10);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                    try {
-                        a.writeStdin(f.payload());
-                    } catch (RuntimeException e) {
-                        LOG.info("stdin: {}", e.getMessage());
-                    }
-                }
+                inputs.add(f.payload());
             }
-            case KeeperProtocol.CLOSE_STDIN -> {
-                if (a != null) {
-                    a.closeStdin();
-                }
-            }
+            case KeeperProtocol.CLOSE_STDIN -> inputs.add(CLOSE_STDIN);
             case KeeperProtocol.RESIZE -> {
                 DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(f.payload()));
                 int cols = d.readInt();
@@ -353,7 +342,69 @@ public final class Keeper {
                 }
             }
             case KeeperProtocol.ACK_EXIT -> acked.countDown();
+            case KeeperProtocol.SIGNAL -> {
+                int number = ByteBuffer.wrap(f.payload()).getInt();
+                java.util.Optional<dev.agentharness.supervisor.internal.process.Signal> signal =
+                        java.util.Arrays.stream(dev.agentharness.supervisor.internal.process.Signal.values())
+                                .filter(s -> s.number() == number).findFirst();
+                if (a != null && signal.isPresent()) {
+                    LOG.info("{} to the agent's group", dev.agentharness.supervisor.internal.process.Signal.nameOf(number));
+                    signaller.signalGroup(a.pid(), signal.get());
+                } else {
+                    LOG.warn("signal {} ignored", number);
+                }
+            }
             default -> LOG.warn("unknown frame type {} ignored", f.type());
+        }
+    }
+
+    /**
+     * Hands the agent its input one frame at a time, in order, and tells the daemon when the agent
+     * has taken each frame ({@code INPUT_TAKEN}, protocol 2): the daemon sends the next request only
+     * then (issue 16's bound on queued input, across the keeper), and the connection stays free for
+     * signals and resizes meanwhile, so a deaf agent can still be paused or stopped.
+     */
+    private void relayInput() {
+        while (true) {
+            byte[] bytes;
+            try {
+                bytes = inputs.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            AgentProcess a = agent;
+            if (a == null) {
+                if (bytes != CLOSE_STDIN) {
+                    send(KeeperProtocol.INPUT_TAKEN, new byte[0]); // nobody to take it: not waited for
+                }
+                continue;
+            }
+            if (bytes == CLOSE_STDIN) {
+                try {
+                    a.closeStdin();
+                } catch (RuntimeException e) {
+                    LOG.info("stdin: {}", e.getMessage());
+                }
+                continue;
+            }
+            try {
+                awaitTaken(a);
+                if (!exited.isDone()) {
+                    a.writeStdin(bytes);
+                    awaitTaken(a);
+                }
+            } catch (RuntimeException e) {
+                LOG.info("stdin: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                return;
+            }
+            send(KeeperProtocol.INPUT_TAKEN, new byte[0]);
+        }
+    }
+
+    private void awaitTaken(AgentProcess a) throws InterruptedException {
+        while (a.hasPendingWrites() && !exited.isDone()) {
+            Thread.sleep(10);
         }
     }
 

@@ -54,6 +54,11 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     private final Hello hello;
     private volatile boolean closed;
     private volatile boolean drained;
+    /** Input frames acknowledged (INPUT_TAKEN) and sent; guarded by itself. */
+    private final Object acks = new Object();
+    private long acked;
+    private long sentInput;
+    private boolean ended;
     private volatile java.util.concurrent.Future<?> pendingInput = java.util.concurrent.CompletableFuture.completedFuture(null);
     private java.util.concurrent.ExecutorService inputWriter; // guarded by this; made on first input
 
@@ -82,9 +87,10 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
             }
             DataInputStream d = new DataInputStream(new ByteArrayInputStream(f.payload()));
             int version = d.readInt();
-            if (version != KeeperProtocol.VERSION) {
+            if (version < KeeperProtocol.OLDEST_VERSION || version > KeeperProtocol.VERSION) {
                 throw new UnsupportedKeeperException("the keeper of session " + files.sessionId() + " speaks protocol " + version
-                        + "; this harness speaks " + KeeperProtocol.VERSION + ": left it alone");
+                        + "; this harness speaks " + (KeeperProtocol.OLDEST_VERSION == KeeperProtocol.VERSION ? ""
+                        : KeeperProtocol.OLDEST_VERSION + " to ") + KeeperProtocol.VERSION + ": left it alone");
             }
             Hello hello = new Hello(version, d.readLong(), d.readLong(), d.readInt(), d.readLong(), d.readLong(), d.readUTF());
             return new KeeperClient(ch, in, out, hello);
@@ -119,6 +125,12 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
                         boolean exact = b.get() != 0;
                         listener.exited(new ExitStatus(code < 0 ? null : code, signal < 0 ? null : signal, exact));
                     }
+                    case KeeperProtocol.INPUT_TAKEN -> {
+                        synchronized (acks) {
+                            acked++;
+                            acks.notifyAll();
+                        }
+                    }
                     case KeeperProtocol.DRAINED -> {
                         drained = true;
                         listener.drained(new DataInputStream(new ByteArrayInputStream(f.payload())).readUTF());
@@ -130,6 +142,10 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
             // the keeper went away
         } catch (RuntimeException e) {
             LOG.error("handling a keeper frame failed", e);
+        }
+        synchronized (acks) {
+            ended = true; // no acknowledgement comes any more: an input writer waiting for one goes
+            acks.notifyAll();
         }
         if (!closed && !drained) {
             listener.lost();
@@ -147,12 +163,31 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
         byte[] copy = bytes.clone();
         pendingInput = inputWriter().submit(() -> {
             for (int at = 0; at < copy.length; at += KeeperProtocol.MAX_FRAME) {
-                send(KeeperProtocol.STDIN, Arrays.copyOfRange(copy, at, Math.min(copy.length, at + KeeperProtocol.MAX_FRAME)));
+                sendInput(Arrays.copyOfRange(copy, at, Math.min(copy.length, at + KeeperProtocol.MAX_FRAME)));
             }
             if (copy.length == 0) {
-                send(KeeperProtocol.STDIN, copy);
+                sendInput(copy);
             }
+            return null;
         });
+    }
+
+    /**
+     * One input frame, then (protocol 2) the wait for the keeper's word that the agent took it; a
+     * keeper of protocol 1 reads the next frame only after its agent took the last, so there the
+     * socket's own backpressure does the waiting.
+     */
+    private void sendInput(byte[] frame) throws InterruptedException {
+        send(KeeperProtocol.STDIN, frame);
+        if (hello.version() < 2) {
+            return;
+        }
+        synchronized (acks) {
+            long target = ++sentInput;
+            while (acked < target && !ended && !closed) {
+                acks.wait(1000);
+            }
+        }
     }
 
     @Override
@@ -188,6 +223,25 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
             throw new IllegalStateException(impossible);
         }
         send(KeeperProtocol.RESIZE, b.toByteArray());
+    }
+
+    /**
+     * Asks the keeper to signal its agent's process group (protocol 2 on).
+     *
+     * @return false when this keeper cannot (an older protocol) or is out of reach: the caller then
+     *         signals the group itself, as it did before keepers took signals
+     */
+    @Override
+    public boolean signal(dev.agentharness.supervisor.internal.process.Signal signal) {
+        if (hello.version() < 2 || closed) {
+            return false;
+        }
+        try {
+            send(KeeperProtocol.SIGNAL, ByteBuffer.allocate(4).putInt(signal.number()).array());
+            return true;
+        } catch (IllegalStateException outOfReach) {
+            return false;
+        }
     }
 
     /** The terminal status is stored and the exit record gone: the keeper may exit. */

@@ -11,7 +11,14 @@ import java.io.IOException;
  * least that much and refuse in one line a keeper it does not understand.
  */
 public final class KeeperProtocol {
-    public static final int VERSION = 1;
+    /**
+     * 2: signals travel as {@link #SIGNAL} frames, and input is acknowledged ({@link #INPUT_TAKEN}). A daemon still understands keepers of version
+     * {@link #OLDEST_VERSION} (started by an older build and kept across an upgrade): it signals their
+     * agents' groups itself, as before.
+     */
+    public static final int VERSION = 2;
+    /** The oldest keeper protocol this daemon still serves. */
+    public static final int OLDEST_VERSION = 1;
     /** No frame is bigger; stdin larger than this is sent in pieces. */
     public static final int MAX_FRAME = 1 << 20;
 
@@ -25,9 +32,15 @@ public final class KeeperProtocol {
     /** all output is committed and the exit record written; stderrHead:UTF */
     public static final byte DRAINED = 4;
     /**
+     * (empty) since version 2: the agent has taken the bytes of the oldest STDIN frame not yet
+     * acknowledged (or they were dropped: stdin closed, the agent ended). The keeper reads frames
+     * ahead meanwhile, so that signals and resizes never wait behind input.
+     */
+    public static final byte INPUT_TAKEN = 6;
+    /**
      * (empty) output was committed since the last such frame: the daemon reads it from the store
-     * and pushes it to live followers. A daemon that does not know this frame ignores it, so the
-     * version stays 1.
+     * and pushes it to live followers. A daemon that does not know this frame ignores it (it
+     * came within version 1).
      */
     public static final byte COMMITTED = 5;
 
@@ -40,6 +53,12 @@ public final class KeeperProtocol {
     public static final byte ACK_EXIT = 13;
     /** to a spare keeper: sessionId:UTF; the spare becomes that session's keeper */
     public static final byte ADOPT = 14;
+    /**
+     * signal:int (Linux number), since version 2: the keeper sends it to its agent's process group. The
+     * keeper is the agent's parent: until it has reaped the agent, the pid (and so the group id) cannot
+     * have been recycled, which a daemon can only approximate with pid and start time.
+     */
+    public static final byte SIGNAL = 15;
 
     private KeeperProtocol() {
     }

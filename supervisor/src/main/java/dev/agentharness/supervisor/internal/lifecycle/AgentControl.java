@@ -19,4 +19,13 @@ public interface AgentControl {
 
     /** @throws UnsupportedOperationException when the agent has no terminal */
     void resize(TerminalSize size);
+
+    /**
+     * Has whoever owns the agent signal its process group (a keeper does, over its socket).
+     *
+     * @return false when this control does not take signals: the supervisor signals the group itself
+     */
+    default boolean signal(dev.agentharness.supervisor.internal.process.Signal signal) {
+        return false;
+    }
 }

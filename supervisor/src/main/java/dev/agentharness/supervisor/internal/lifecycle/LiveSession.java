@@ -235,6 +235,10 @@ public final class LiveSession {
         if (reaped.isDone() && proc.liveGroupMembers(who.pid(), who.pid(), who.startTime()).isEmpty()) {
             return false;
         }
+        AgentControl control = process;
+        if (control != null && control.signal(signal)) {
+            return true; // its keeper signals the group (protocol 2): the agent's parent knows its pid is still its own
+        }
         return signaller.signalGroup(who.pid(), signal);
     }
 

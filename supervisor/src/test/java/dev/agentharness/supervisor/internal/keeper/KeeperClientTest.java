@@ -65,7 +65,7 @@ class KeeperClientTest {
         CompletableFuture<Void> keeper = standIn(files, 99, (ch, out) -> { });
         KeeperClient.UnsupportedKeeperException e =
                 assertThrows(KeeperClient.UnsupportedKeeperException.class, () -> KeeperClient.connect(files));
-        assertEquals("the keeper of session S1 speaks protocol 99; this harness speaks 1: left it alone", e.getMessage());
+        assertEquals("the keeper of session S1 speaks protocol 99; this harness speaks 1 to 2: left it alone", e.getMessage());
         keeper.get(10, TimeUnit.SECONDS);
     }
 
@@ -80,7 +80,7 @@ class KeeperClientTest {
             KeeperProtocol.write(out, KeeperProtocol.DRAINED, b.toByteArray());
         });
         KeeperClient client = KeeperClient.connect(files);
-        assertEquals(new KeeperClient.Hello(1, 123, 456, 789, 1011, 0, ""), client.hello());
+        assertEquals(new KeeperClient.Hello(KeeperProtocol.VERSION, 123, 456, 789, 1011, 0, ""), client.hello());
         StringBuilder seen = new StringBuilder();
         CountDownLatch drained = new CountDownLatch(1);
         client.listen(new KeeperClient.Listener() {
