@@ -17,6 +17,7 @@
  * reading the agent's output: its pipe fills and it blocks in write(2) (backpressure, never a drop).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -49,7 +50,7 @@ extern char **environ;
 #define PROTOCOL_VERSION 2
 #define MAX_FRAME (1 << 20)
 enum {
-    F_HELLO = 1, F_ACTIVITY = 2, F_EXITED = 3, F_DRAINED = 4, F_COMMITTED = 5, F_INPUT_TAKEN = 6,
+    F_HELLO = 1, F_ACTIVITY = 2, F_EXITED = 3, F_DRAINED = 4, F_COMMITTED = 5, F_INPUT_TAKEN = 6, F_SIGNALLED = 7,
     F_STDIN = 10, F_CLOSE_STDIN = 11, F_RESIZE = 12, F_ACK_EXIT = 13, F_ADOPT = 14, F_SIGNAL = 15
 };
 
@@ -1277,6 +1278,80 @@ static void queue_input(const unsigned char *p, size_t n, int close) {
     write_input();
 }
 
+/* ---- signals (KeeperProtocol.SIGNAL) ---- */
+
+/* Whether a process that started no earlier than the agent is still in its group (/proc/PID/stat: pgrp
+ * is field 5, starttime field 22). The group id cannot be reused while such a member lives. */
+static int group_has_members(pid_t pgid, int64_t not_before) {
+    DIR *d = opendir("/proc");
+    if (d == NULL) {
+        return 1; /* cannot tell: kill(2) will say */
+    }
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9') {
+            continue;
+        }
+        char path[300], text[1024];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            continue;
+        }
+        ssize_t n = read(fd, text, sizeof text - 1);
+        close(fd);
+        if (n <= 0) {
+            continue;
+        }
+        text[n] = 0;
+        char *q = strrchr(text, ')');
+        if (q == NULL || q[1] == 0 || q[2] == 'Z' || q[2] == 'X') {
+            continue;
+        }
+        long long pgrp = -1, start = -1;
+        char *f = q + 1;
+        for (int field = 3; field <= 22 && f != NULL; field++) {
+            f = strchr(f + 1, ' ');
+            if (f != NULL && field + 1 == 5) {
+                pgrp = strtoll(f + 1, NULL, 10);
+            }
+            if (f != NULL && field + 1 == 22) {
+                start = strtoll(f + 1, NULL, 10);
+            }
+        }
+        found = pgrp == (long long) pgid && start >= not_before;
+    }
+    closedir(d);
+    return found;
+}
+
+/* A SIGNAL frame: the agent's group gets it. Until the agent is reaped its pid, and so its group id, is
+ * ours; after that only while the group has members that started no earlier than the agent. Only the
+ * signals the daemon sends (TERM, KILL, STOP, CONT) are sent. Returns whether anything received it. */
+static int signal_group(int sig) {
+    if (sig != SIGTERM && sig != SIGKILL && sig != SIGSTOP && sig != SIGCONT) {
+        logmsg("WARN", "signal %d refused", sig);
+        return 0;
+    }
+    const char *name = sigabbrev_np(sig);
+    if (K.agent <= 0) {
+        return 0;
+    }
+    if (K.exited && !group_has_members(K.agent, K.agent_start)) {
+        logmsg("INFO", "SIG%s: nothing left in the agent's group", name);
+        return 0;
+    }
+    logmsg("INFO", "SIG%s to the agent's group", name);
+    if (kill(-K.agent, sig) != 0) {
+        if (errno != ESRCH) {
+            logmsg("WARN", "kill(-%d, %d) failed: %s", (int) K.agent, sig, strerror(errno));
+        }
+        return 0;
+    }
+    return 1;
+}
+
 /* ---- frames from the daemon ---- */
 
 static void handle_frame(int type, const unsigned char *p, uint32_t n) {
@@ -1310,19 +1385,13 @@ static void handle_frame(int type, const unsigned char *p, uint32_t n) {
         case F_ACK_EXIT:
             K.acked = 1;
             break;
-        case F_SIGNAL:
-            /* Its group: the agent's pid is its group id, and cannot have been recycled before we reap it. */
-            if (n >= 4 && K.agent > 0) {
-                int sig = (int) be32(p);
-                const char *name = sig > 0 && sig < NSIG ? sigabbrev_np(sig) : NULL;
-                logmsg("INFO", "SIG%s to the agent's group", name ? name : "NAL");
-                if (kill(-K.agent, sig) != 0) {
-                    logmsg("INFO", "signal %d: %s", sig, strerror(errno));
-                }
-            } else {
-                logmsg("WARN", "signal ignored");
-            }
+        case F_SIGNAL: {
+            struct buf b = {0};
+            buf_u8(&b, (unsigned) signal_group(n >= 4 ? (int) be32(p) : -1));
+            frame(F_SIGNALLED, &b); /* one answer per SIGNAL, in order: the daemon waits for it */
+            buf_free(&b);
             break;
+        }
         default:
             logmsg("WARN", "unknown frame type %d ignored", type);
     }
@@ -1504,12 +1573,21 @@ static void spawn(const struct spec *s) {
     } while (n < 0 && errno == EINTR);
     close(err_pipe[0]);
     if (n == (ssize_t) sizeof e) {
-        /* The exec failed: one line, as the daemon's pre-flight words it, and no agent. */
-        if (e.stage == 1) {
+        /* The exec failed: one line, worded as the daemon's pre-flight (LaunchPreflight) and the JVM's
+         * launch-failure classifier (SpawnFailureClassifier) word it, and no agent. */
+        if (e.stage == 1 && (e.err == ENOENT || e.err == ENOTDIR)) {
+            snprintf(K.spawn_error, sizeof K.spawn_error, "not a directory: %s", s->cwd);
+        } else if (e.stage == 1 && e.err == EACCES) {
+            snprintf(K.spawn_error, sizeof K.spawn_error, "permission denied: %s", s->cwd);
+        } else if (e.stage == 1) {
             snprintf(K.spawn_error, sizeof K.spawn_error, "could not spawn %s: cannot enter %s: %s", s->argv[0], s->cwd,
                      strerror(e.err));
+        } else if (e.err == ENOENT) {
+            snprintf(K.spawn_error, sizeof K.spawn_error, "no such executable: %s", s->argv[0]);
+        } else if (e.err == EACCES || e.err == EPERM) {
+            snprintf(K.spawn_error, sizeof K.spawn_error, "permission denied: %s", s->argv[0]);
         } else {
-            snprintf(K.spawn_error, sizeof K.spawn_error, "could not spawn %s: %s", s->argv[0], strerror(e.err));
+            snprintf(K.spawn_error, sizeof K.spawn_error, "could not execute %s: %s", s->argv[0], strerror(e.err));
         }
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
         }

@@ -16,7 +16,9 @@ import dev.agentharness.supervisor.internal.keeper.ExitRecord;
 import dev.agentharness.supervisor.internal.keeper.KeeperClient;
 import dev.agentharness.supervisor.internal.keeper.KeeperFiles;
 import dev.agentharness.supervisor.internal.keeper.KeeperProtocol;
+import dev.agentharness.supervisor.internal.lifecycle.AgentControl;
 import dev.agentharness.supervisor.internal.process.ProcInspector;
+import dev.agentharness.supervisor.internal.process.Signal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -147,6 +149,25 @@ abstract class KeeperContract {
         Session ended = h.awaitEnded(s.id());
         assertEquals(SessionStatus.FAILED, ended.status());
         assertTrue(ended.reason() != null && !ended.reason().isBlank() && !ended.reason().contains("\n"), String.valueOf(ended.reason()));
+    }
+
+    /**
+     * An exec failure the pre-flight cannot see reads the same whichever keeper runs it, on pipes and
+     * on a terminal, and as in-process (LaunchFailureTest): the pre-flight's words. The native keeper
+     * said "could not spawn X: No such file or directory" where the JVM said "no such executable: X".
+     */
+    @Test
+    void anExecFailureIsWordedAsThePreflightWordsIt() throws Exception {
+        Path agent = dir.resolve("agent");
+        Files.writeString(agent, "#!/no/such/interpreter\n");
+        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
+        h = started();
+        for (TerminalSize terminal : java.util.Arrays.asList(null, TerminalSize.DEFAULT)) {
+            Session s = h.supervisor.startSession(SessionSpec.builder(List.of(agent.toString()), dir.toString()).terminal(terminal).build());
+            Session ended = h.awaitEnded(s.id());
+            assertEquals(SessionStatus.FAILED, ended.status());
+            assertEquals("no such executable: " + agent, ended.reason(), terminal == null ? "on pipes" : "on a terminal");
+        }
     }
 
     @Test
@@ -552,13 +573,18 @@ abstract class KeeperContract {
         }
     }
 
-    /** Protocol 2: stop, pause and resume reach the agent's group through its keeper (the agent's parent), not from the daemon. */
+    /**
+     * Protocol 2: stop, pause and resume reach the agent's whole group through its keeper (the agent's
+     * parent), not from the daemon; a stop's TERM (with the CONT after it) reaches a paused group.
+     */
     @Test
-    void pauseResumeAndStopTravelOverTheKeepersSocket() {
+    void stopPauseAndResumeReachTheWholeGroupThroughTheKeeper() {
         h = started();
-        Session s = h.supervisor.startSession(spec("trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.05; done").build());
+        Session s = h.supervisor.startSession(spec("trap 'echo got-term; exit 3' TERM; sleep 300 & echo ready child=$!;"
+                + " while :; do sleep 0.05; done").build());
         TestHarness.await(() -> h.output(s.id()).contains("ready"), "the agent to be ready");
         int pid = h.session(s.id()).pid();
+        int child = Integer.parseInt(h.output(s.id()).replaceAll("(?s).*child=(\\d+).*", "$1"));
         // An adopted spare logs where it was started: keepers/spares.log.
         java.util.function.Supplier<String> logs = () -> readLog(KeeperFiles.of(dir, s.id()).log())
                 + readLog(KeeperFiles.of(dir, "spares").log());
@@ -566,15 +592,115 @@ abstract class KeeperContract {
 
         h.supervisor.pause(s.id());
         TestHarness.await(() -> logs.get().contains("SIGSTOP to the agent's group"), "the keeper to stop the group");
-        TestHarness.await(() -> proc.stat(pid).map(st -> st.state() == 'T').orElse(false), "the agent to be stopped");
+        TestHarness.await(() -> groupStopped(proc, pid), "the agent's group to be stopped");
+        assertEquals('T', proc.stat(child).orElseThrow().state(), "the background child too");
         h.supervisor.resume(s.id());
         TestHarness.await(() -> logs.get().contains("SIGCONT to the agent's group"), "the keeper to continue the group");
-        TestHarness.await(() -> proc.stat(pid).map(st -> st.state() != 'T').orElse(false), "the agent to run again");
+        TestHarness.await(() -> proc.liveGroupMembers(pid, -1, 0).stream().noneMatch(m -> m.state() == 'T'), "the group to run again");
 
+        h.supervisor.pause(s.id());
+        TestHarness.await(() -> groupStopped(proc, pid), "the agent's group to be stopped again");
         h.supervisor.stop(s.id(), java.time.Duration.ofSeconds(10), false);
         Session ended = h.awaitEnded(s.id());
         assertEquals(SessionStatus.STOPPED, ended.status(), String.valueOf(ended.reason()));
-        assertTrue(h.output(s.id()).contains("got-term"), h.output(s.id()));
+        assertTrue(h.output(s.id()).contains("got-term"), "the paused agent acted on its TERM: " + h.output(s.id()));
+        TestHarness.await(() -> logs.get().contains("SIGTERM to the agent's group"), "the keeper's log of the TERM");
+        TestHarness.await(() -> proc.stat(child).map(st -> st.hasExited()).orElse(true), "the background child to have gone");
+    }
+
+    /**
+     * Whether nothing in the agent's group can run. The leader may show 'D' instead of 'T': dash
+     * starts commands with vfork, and a parent whose vfork child was stopped before its exec waits
+     * uninterruptibly for it (the native keeper's first run of this test timed out on exactly that).
+     */
+    private static boolean groupStopped(ProcInspector proc, int pgid) {
+        List<dev.agentharness.supervisor.internal.process.ProcStat> members = proc.liveGroupMembers(pgid, -1, 0);
+        return members.stream().anyMatch(m -> m.pid() == pgid)
+                && members.stream().allMatch(m -> m.state() == 'T'
+                        || (m.state() == 'D' && members.stream().anyMatch(c -> c.ppid() == m.pid() && c.state() == 'T')));
+    }
+
+    /** Protocol 2: a signal asked of a keeper whose agent has ended (nothing left in its group) is answered "nothing received". */
+    @Test
+    void aSignalAfterTheAgentEndedIsAnsweredNothingReceived() throws Exception {
+        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        Session row = h.stores.sessions().claimSlot(spec("echo bye; exit 3").build());
+        KeeperFiles files = KeeperFiles.of(dir, row.id());
+        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        try (KeeperClient client = connectWhenListening(files)) {
+            java.util.concurrent.CompletableFuture<String> drained = new java.util.concurrent.CompletableFuture<>();
+            client.listen(new KeeperClient.Listener() {
+                @Override
+                public void activity(byte[] tail) {
+                }
+
+                @Override
+                public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
+                }
+
+                @Override
+                public void drained(String stderrHead) {
+                    drained.complete(stderrHead);
+                }
+
+                @Override
+                public void lost() {
+                    drained.completeExceptionally(new AssertionError("lost"));
+                }
+            }, "test");
+            drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (Signal signal : List.of(Signal.TERM, Signal.CONT, Signal.KILL)) {
+                assertEquals(AgentControl.Relayed.NOTHING_RECEIVED, client.signal(signal), signal.name());
+            }
+            assertTrue(keeper.isAlive(), "the keeper is unharmed: " + readLog(dir.resolve("keeper.log")));
+            client.acknowledgeExit();
+            assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+            assertEquals(0, keeper.exitValue());
+        } finally {
+            keeper.destroyForcibly();
+        }
+    }
+
+    /**
+     * A keeper ignores frames it does not know and refuses signals the daemon never sends (and a
+     * SIGNAL too short to hold one), answering each SIGNAL all the same, so that the daemon's
+     * answers stay in step; the connection stays usable.
+     */
+    @Test
+    void unknownFramesAndSignalsAreRefusedSafely() throws Exception {
+        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        Session row = h.stores.sessions().claimSlot(spec("echo ready; sleep 60").build());
+        KeeperFiles files = KeeperFiles.of(dir, row.id());
+        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        try {
+            connectWhenListening(files).close(); // listening
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                ch.connect(java.net.UnixDomainSocketAddress.of(files.socket()));
+                java.io.DataInputStream in = new java.io.DataInputStream(java.nio.channels.Channels.newInputStream(ch));
+                java.io.DataOutputStream out = new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(ch));
+                assertEquals(KeeperProtocol.HELLO, KeeperProtocol.read(in).type());
+                KeeperProtocol.write(out, (byte) 99, new byte[] {1, 2, 3});
+                KeeperProtocol.write(out, KeeperProtocol.SIGNAL, java.nio.ByteBuffer.allocate(4).putInt(1).array()); // SIGHUP
+                KeeperProtocol.write(out, KeeperProtocol.SIGNAL, new byte[] {0, 0});
+                KeeperProtocol.write(out, KeeperProtocol.SIGNAL, java.nio.ByteBuffer.allocate(4).putInt(Signal.KILL.number()).array());
+                List<Byte> answers = new java.util.ArrayList<>();
+                KeeperProtocol.Frame f;
+                Integer killedBy = null;
+                while (killedBy == null || answers.size() < 3) {
+                    f = KeeperProtocol.read(in);
+                    assertNotNull(f, "the connection stays open: " + readLog(dir.resolve("keeper.log")));
+                    if (f.type() == KeeperProtocol.SIGNALLED) {
+                        answers.add(f.payload()[0]);
+                    } else if (f.type() == KeeperProtocol.EXITED) {
+                        killedBy = java.nio.ByteBuffer.wrap(f.payload()).getInt(4);
+                    }
+                }
+                assertEquals(List.of((byte) 0, (byte) 0, (byte) 1), answers, "refused, refused, received");
+                assertEquals(Signal.KILL.number(), killedBy, "only the KILL reached the agent");
+            }
+        } finally {
+            keeper.destroyForcibly();
+        }
     }
 
     /**

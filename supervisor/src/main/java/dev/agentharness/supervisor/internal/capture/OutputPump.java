@@ -130,7 +130,7 @@ public final class OutputPump implements ByteSink {
         return budget;
     }
 
-    /** The start of what the agent wrote to stderr, cut at a character boundary. */
+    /** The start of what the agent wrote to stderr (on a terminal: to the terminal), cut at a character boundary. */
     public synchronized String stderrHead() {
         if (reportedStderrHead != null) {
             return reportedStderrHead;
@@ -159,7 +159,9 @@ public final class OutputPump implements ByteSink {
             return;
         }
         tail.append(piece.bytes(), 0, length);
-        if (stream == StreamType.STDERR && stderrHeadLength < STDERR_HEAD_BYTES) {
+        // A terminal has no stderr apart: there, what the launcher says when the exec fails
+        // ("env: 'x': No such file or directory") comes first on the terminal.
+        if ((stream == StreamType.STDERR || stream == StreamType.PTY) && stderrHeadLength < STDERR_HEAD_BYTES) {
             int n = Math.min(STDERR_HEAD_BYTES - stderrHeadLength, length);
             System.arraycopy(piece.bytes(), 0, stderrHead, stderrHeadLength, n);
             stderrHeadLength += n;

@@ -16,6 +16,8 @@ import dev.agentharness.supervisor.internal.process.ExitStatus;
 import dev.agentharness.supervisor.internal.process.HarnessEnvironment;
 import dev.agentharness.supervisor.internal.process.ProcInspector;
 import dev.agentharness.supervisor.internal.process.ProcStat;
+import dev.agentharness.supervisor.internal.process.ProcessGroupSignaller;
+import dev.agentharness.supervisor.internal.process.Signal;
 import dev.agentharness.supervisor.spawn.AgentExit;
 import dev.agentharness.supervisor.spawn.AgentListener;
 import dev.agentharness.supervisor.spawn.AgentProcess;
@@ -35,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +74,7 @@ public final class Keeper {
     private final java.util.concurrent.LinkedBlockingQueue<byte[]> inputs = new java.util.concurrent.LinkedBlockingQueue<>();
     /** Stands for a CLOSE_STDIN frame in {@link #inputs} (compared by identity). */
     private static final byte[] CLOSE_STDIN = new byte[0];
-    private final dev.agentharness.supervisor.internal.process.ProcessGroupSignaller signaller;
+    private final ProcessGroupSignaller signaller;
 
     private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     private final CountDownLatch acked = new CountDownLatch(1);
@@ -91,7 +94,7 @@ public final class Keeper {
 
     public Keeper(KeeperFiles files, Session row, Map<String, String> harnessEnv, Function<LaunchRequest, Spawner> spawners,
                   OutputStore outputs, SupervisorConfig config, Clock clock,
-                  dev.agentharness.supervisor.internal.process.ProcessGroupSignaller signaller) {
+                  ProcessGroupSignaller signaller) {
         this.signaller = signaller;
         this.files = files;
         this.row = row;
@@ -342,20 +345,36 @@ public final class Keeper {
                 }
             }
             case KeeperProtocol.ACK_EXIT -> acked.countDown();
-            case KeeperProtocol.SIGNAL -> {
-                int number = ByteBuffer.wrap(f.payload()).getInt();
-                java.util.Optional<dev.agentharness.supervisor.internal.process.Signal> signal =
-                        java.util.Arrays.stream(dev.agentharness.supervisor.internal.process.Signal.values())
-                                .filter(s -> s.number() == number).findFirst();
-                if (a != null && signal.isPresent()) {
-                    LOG.info("{} to the agent's group", dev.agentharness.supervisor.internal.process.Signal.nameOf(number));
-                    signaller.signalGroup(a.pid(), signal.get());
-                } else {
-                    LOG.warn("signal {} ignored", number);
-                }
-            }
+            case KeeperProtocol.SIGNAL -> send(KeeperProtocol.SIGNALLED,
+                    new byte[] {(byte) (signalGroup(a, f.payload()) ? 1 : 0)});
             default -> LOG.warn("unknown frame type {} ignored", f.type());
         }
+    }
+
+    /**
+     * A SIGNAL frame: its agent's group gets the signal. Until the agent is reaped its pid, and so
+     * its group id, is still ours; after that only while the group has members that started no
+     * earlier than the agent (the id cannot be reused while they live).
+     *
+     * @return whether anything received it
+     */
+    private boolean signalGroup(AgentProcess a, byte[] payload) {
+        int number = payload.length >= 4 ? ByteBuffer.wrap(payload).getInt() : -1;
+        Optional<Signal> signal = Arrays.stream(Signal.values())
+                .filter(s -> s != Signal.NONE && s.number() == number).findFirst();
+        if (signal.isEmpty()) {
+            LOG.warn("signal {} refused", number);
+            return false;
+        }
+        if (a == null) {
+            return false;
+        }
+        if (exited.isDone() && proc.liveGroupMembers(a.pid(), a.pid(), agentStart).isEmpty()) {
+            LOG.info("{}: nothing left in the agent's group", Signal.nameOf(number));
+            return false;
+        }
+        LOG.info("{} to the agent's group", Signal.nameOf(number));
+        return signaller.signalGroup(a.pid(), signal.get());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.agentharness.supervisor.internal.keeper;
 
 import dev.agentharness.core.TerminalSize;
 import dev.agentharness.supervisor.internal.lifecycle.AgentControl;
+import dev.agentharness.supervisor.internal.lifecycle.AgentControl.Relayed;
 import dev.agentharness.supervisor.internal.process.ExitStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 /** The daemon's end of one keeper's socket. */
 public final class KeeperClient implements AgentControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeeperClient.class);
+    /** How long a stop, pause or resume waits for the keeper to say whether anything received it. */
+    private static final java.time.Duration SIGNAL_ANSWER_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     /** A keeper that speaks another protocol version; the message is the one line to log. */
     public static final class UnsupportedKeeperException extends IOException {
@@ -52,6 +55,7 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Hello hello;
+    private final String sessionId;
     private volatile boolean closed;
     private volatile boolean drained;
     /** Input frames acknowledged (INPUT_TAKEN) and sent; guarded by itself. */
@@ -59,10 +63,15 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     private long acked;
     private long sentInput;
     private boolean ended;
+    /** Answers awaited for SIGNAL frames, oldest first (the keeper answers in order); guarded by itself. */
+    private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Boolean>> signalAnswers = new java.util.ArrayDeque<>();
+    private boolean answersEnded; // guarded by signalAnswers
+    private volatile Thread reader;
     private volatile java.util.concurrent.Future<?> pendingInput = java.util.concurrent.CompletableFuture.completedFuture(null);
     private java.util.concurrent.ExecutorService inputWriter; // guarded by this; made on first input
 
-    private KeeperClient(SocketChannel channel, DataInputStream in, DataOutputStream out, Hello hello) {
+    private KeeperClient(SocketChannel channel, DataInputStream in, DataOutputStream out, Hello hello, String sessionId) {
+        this.sessionId = sessionId;
         this.channel = channel;
         this.in = in;
         this.out = out;
@@ -93,7 +102,7 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
                         : KeeperProtocol.OLDEST_VERSION + " to ") + KeeperProtocol.VERSION + ": left it alone");
             }
             Hello hello = new Hello(version, d.readLong(), d.readLong(), d.readInt(), d.readLong(), d.readLong(), d.readUTF());
-            return new KeeperClient(ch, in, out, hello);
+            return new KeeperClient(ch, in, out, hello, files.sessionId());
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -108,6 +117,7 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     public void listen(Listener listener, String label) {
         Thread t = new Thread(() -> read(listener), "harness-keeper-" + label);
         t.setDaemon(true);
+        reader = t;
         t.start();
     }
 
@@ -131,6 +141,15 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
                             acks.notifyAll();
                         }
                     }
+                    case KeeperProtocol.SIGNALLED -> {
+                        java.util.concurrent.CompletableFuture<Boolean> answer;
+                        synchronized (signalAnswers) {
+                            answer = signalAnswers.poll();
+                        }
+                        if (answer != null) {
+                            answer.complete(f.payload().length > 0 && f.payload()[0] != 0);
+                        }
+                    }
                     case KeeperProtocol.DRAINED -> {
                         drained = true;
                         listener.drained(new DataInputStream(new ByteArrayInputStream(f.payload())).readUTF());
@@ -147,6 +166,7 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
             ended = true; // no acknowledgement comes any more: an input writer waiting for one goes
             acks.notifyAll();
         }
+        endSignalAnswers();
         if (!closed && !drained) {
             listener.lost();
         }
@@ -226,21 +246,55 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     }
 
     /**
-     * Asks the keeper to signal its agent's process group (protocol 2 on).
+     * Asks the keeper to signal its agent's process group (protocol 2 on) and waits for its answer.
      *
-     * @return false when this keeper cannot (an older protocol) or is out of reach: the caller then
-     *         signals the group itself, as it did before keepers took signals
+     * @return {@link Relayed#NOT_RELAYED} when this keeper cannot (protocol 1) or is out of reach, and
+     *         when the connection ends before it answered: the caller then signals the group itself,
+     *         as it did before keepers took signals (a signal the keeper sent just before it went may
+     *         so arrive twice; TERM, KILL, STOP and CONT all bear that)
      */
     @Override
-    public boolean signal(dev.agentharness.supervisor.internal.process.Signal signal) {
-        if (hello.version() < 2 || closed) {
-            return false;
+    public Relayed signal(dev.agentharness.supervisor.internal.process.Signal signal) {
+        if (hello.version() < 2 || closed || Thread.currentThread() == reader) {
+            // The reader thread cannot wait for an answer only it can read.
+            return Relayed.NOT_RELAYED;
+        }
+        java.util.concurrent.CompletableFuture<Boolean> answer = new java.util.concurrent.CompletableFuture<>();
+        synchronized (signalAnswers) { // the order of the queue is the order of the frames
+            if (answersEnded) {
+                return Relayed.NOT_RELAYED;
+            }
+            try {
+                send(KeeperProtocol.SIGNAL, ByteBuffer.allocate(4).putInt(signal.number()).array());
+            } catch (IllegalStateException outOfReach) {
+                return Relayed.NOT_RELAYED;
+            }
+            signalAnswers.add(answer);
         }
         try {
-            send(KeeperProtocol.SIGNAL, ByteBuffer.allocate(4).putInt(signal.number()).array());
-            return true;
-        } catch (IllegalStateException outOfReach) {
-            return false;
+            Boolean received = answer.get(SIGNAL_ANSWER_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return received == null ? Relayed.NOT_RELAYED : received ? Relayed.RECEIVED : Relayed.NOTHING_RECEIVED;
+        } catch (java.util.concurrent.TimeoutException e) {
+            // It was sent on a live connection, and the keeper acts on it as it reads it; a second
+            // signal from here could reach the group twice.
+            LOG.warn("session {}: its keeper did not answer {} within {} s; taken as delivered", sessionId,
+                    dev.agentharness.supervisor.internal.process.Signal.nameOf(signal.number()), SIGNAL_ANSWER_TIMEOUT.toSeconds());
+            return Relayed.RECEIVED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Relayed.RECEIVED;
+        } catch (java.util.concurrent.ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** No answer comes any more: whoever waits for one signals the group itself. */
+    private void endSignalAnswers() {
+        synchronized (signalAnswers) {
+            answersEnded = true;
+            for (java.util.concurrent.CompletableFuture<Boolean> a; (a = signalAnswers.poll()) != null; ) {
+                a.complete(null);
+            }
         }
     }
 
@@ -267,6 +321,7 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        endSignalAnswers();
         synchronized (this) {
             if (inputWriter != null) {
                 inputWriter.shutdownNow();

@@ -38,6 +38,12 @@ public final class KeeperProtocol {
      */
     public static final byte INPUT_TAKEN = 6;
     /**
+     * received:bool, since version 2: the answer to each {@link #SIGNAL}, in order; false when nothing
+     * was left in the agent's group to receive it (the agent ended, or never ran) or the signal is not
+     * one the keeper sends.
+     */
+    public static final byte SIGNALLED = 7;
+    /**
      * (empty) output was committed since the last such frame: the daemon reads it from the store
      * and pushes it to live followers. A daemon that does not know this frame ignores it (it
      * came within version 1).
@@ -54,9 +60,11 @@ public final class KeeperProtocol {
     /** to a spare keeper: sessionId:UTF; the spare becomes that session's keeper */
     public static final byte ADOPT = 14;
     /**
-     * signal:int (Linux number), since version 2: the keeper sends it to its agent's process group. The
-     * keeper is the agent's parent: until it has reaped the agent, the pid (and so the group id) cannot
-     * have been recycled, which a daemon can only approximate with pid and start time.
+     * signal:int (Linux number: TERM, KILL, STOP or CONT), since version 2: the keeper sends it to its
+     * agent's process group and answers {@link #SIGNALLED}. The keeper is the agent's parent: until it
+     * has reaped the agent, the pid (and so the group id) cannot have been recycled, which a daemon can
+     * only approximate with pid and start time; after that, only a group that still has members
+     * started no earlier than the agent is signalled.
      */
     public static final byte SIGNAL = 15;
 

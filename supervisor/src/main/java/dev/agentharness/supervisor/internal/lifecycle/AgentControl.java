@@ -20,12 +20,21 @@ public interface AgentControl {
     /** @throws UnsupportedOperationException when the agent has no terminal */
     void resize(TerminalSize size);
 
+    /** What became of a signal handed to whoever owns the agent. */
+    enum Relayed {
+        /** Sent to the agent's group, and something in it received it. */
+        RECEIVED,
+        /** Nothing is left in the agent's group (it ended): nothing was sent. */
+        NOTHING_RECEIVED,
+        /** Not taken (no keeper, one of protocol 1, or one out of reach): the supervisor signals the group itself. */
+        NOT_RELAYED
+    }
+
     /**
-     * Has whoever owns the agent signal its process group (a keeper does, over its socket).
-     *
-     * @return false when this control does not take signals: the supervisor signals the group itself
+     * Has whoever owns the agent signal its process group (a keeper does, over its socket, and
+     * answers whether anything received it).
      */
-    default boolean signal(dev.agentharness.supervisor.internal.process.Signal signal) {
-        return false;
+    default Relayed signal(dev.agentharness.supervisor.internal.process.Signal signal) {
+        return Relayed.NOT_RELAYED;
     }
 }

@@ -365,6 +365,10 @@ public final class KeeperAttacher {
 
     private void listen(LiveSession session, KeeperClient client, KeeperFiles files, AtomicReference<KeeperClient> current) {
         KeeperClient.Hello hello = client.hello();
+        if (hello.version() < 2) {
+            LOG.info("session {}: its keeper speaks protocol {} (started by an older build): stop, pause and resume"
+                    + " signal the agent's group from the daemon", session.label(), hello.version());
+        }
         client.listen(new KeeperClient.Listener() {
             @Override
             public void activity(byte[] tail) {

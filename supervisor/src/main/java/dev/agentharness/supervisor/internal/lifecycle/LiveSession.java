@@ -236,9 +236,14 @@ public final class LiveSession {
             return false;
         }
         AgentControl control = process;
-        if (control != null && control.signal(signal)) {
-            return true; // its keeper signals the group (protocol 2): the agent's parent knows its pid is still its own
+        AgentControl.Relayed relayed = control == null ? AgentControl.Relayed.NOT_RELAYED : control.signal(signal);
+        if (relayed != AgentControl.Relayed.NOT_RELAYED) {
+            // Its keeper signalled the group (protocol 2): the agent's parent knows the pid is still its own.
+            return relayed == AgentControl.Relayed.RECEIVED;
         }
+        // No keeper, one of protocol 1 (kept across an upgrade), or its connection is down while the
+        // daemon reconnects: a stop must not wait for a keeper that may never answer, and the pid and
+        // start time checked above make the group ours as they did before keepers took signals.
         return signaller.signalGroup(who.pid(), signal);
     }
 

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentharness.supervisor.internal.lifecycle.AgentControl;
 import dev.agentharness.supervisor.internal.process.ExitStatus;
+import dev.agentharness.supervisor.internal.process.Signal;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -159,5 +161,77 @@ class KeeperClientTest {
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(files.dir())));
         files.removeAll();
         assertFalse(Files.exists(files.exitRecord()));
+    }
+
+    private static final KeeperClient.Listener QUIET = new KeeperClient.Listener() {
+        @Override
+        public void activity(byte[] tail) {
+        }
+
+        @Override
+        public void exited(ExitStatus status) {
+        }
+
+        @Override
+        public void drained(String stderrHead) {
+        }
+
+        @Override
+        public void lost() {
+        }
+    };
+
+    /** Protocol 2: each SIGNAL is answered in order, and the answer says whether anything received it. */
+    @Test
+    void aSignalWaitsForTheKeepersAnswer() throws Exception {
+        KeeperFiles files = KeeperFiles.of(home, "S5");
+        java.util.List<Integer> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> keeper = standIn(files, KeeperProtocol.VERSION, (ch, out) -> {
+            DataInputStream in = new DataInputStream(SocketStreams.in(ch));
+            for (int i = 0; i < 2; i++) {
+                KeeperProtocol.Frame f = KeeperProtocol.read(in);
+                assertEquals(KeeperProtocol.SIGNAL, f.type());
+                int number = java.nio.ByteBuffer.wrap(f.payload()).getInt();
+                asked.add(number);
+                KeeperProtocol.write(out, KeeperProtocol.SIGNALLED, new byte[] {(byte) (number == Signal.STOP.number() ? 1 : 0)});
+            }
+        });
+        KeeperClient client = KeeperClient.connect(files);
+        client.listen(QUIET, "S5");
+        assertEquals(AgentControl.Relayed.RECEIVED, client.signal(Signal.STOP));
+        assertEquals(AgentControl.Relayed.NOTHING_RECEIVED, client.signal(Signal.TERM));
+        assertEquals(java.util.List.of(Signal.STOP.number(), Signal.TERM.number()), asked);
+        keeper.get(10, TimeUnit.SECONDS);
+        client.close();
+    }
+
+    /** A keeper of protocol 1 (kept across an upgrade) is sent no SIGNAL: the daemon signals the group itself. */
+    @Test
+    void aKeeperOfProtocol1IsNotAskedToSignal() throws Exception {
+        KeeperFiles files = KeeperFiles.of(home, "S6");
+        CompletableFuture<KeeperProtocol.Frame> first = new CompletableFuture<>();
+        CompletableFuture<Void> keeper = standIn(files, 1, (ch, out) -> first.complete(KeeperProtocol.read(new DataInputStream(SocketStreams.in(ch)))));
+        KeeperClient client = KeeperClient.connect(files);
+        client.listen(QUIET, "S6");
+        assertEquals(AgentControl.Relayed.NOT_RELAYED, client.signal(Signal.STOP));
+        client.close();
+        keeper.get(10, TimeUnit.SECONDS);
+        assertEquals(null, first.get(10, TimeUnit.SECONDS), "nothing was sent");
+    }
+
+    /** The connection ends before the answer (a keeper that dies, a daemon reconnecting): the daemon signals the group itself. */
+    @Test
+    void aSignalWhoseAnswerNeverComesIsLeftToTheDaemon() throws Exception {
+        KeeperFiles files = KeeperFiles.of(home, "S7");
+        CompletableFuture<Void> keeper = standIn(files, KeeperProtocol.VERSION, (ch, out) -> {
+            assertEquals(KeeperProtocol.SIGNAL, KeeperProtocol.read(new DataInputStream(SocketStreams.in(ch))).type());
+            // and goes without answering
+        });
+        KeeperClient client = KeeperClient.connect(files);
+        client.listen(QUIET, "S7");
+        assertEquals(AgentControl.Relayed.NOT_RELAYED, client.signal(Signal.TERM));
+        keeper.get(10, TimeUnit.SECONDS);
+        assertEquals(AgentControl.Relayed.NOT_RELAYED, client.signal(Signal.KILL), "nor asked once the connection is gone");
+        client.close();
     }
 }
