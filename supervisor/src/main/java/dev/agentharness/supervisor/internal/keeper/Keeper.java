@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -71,7 +72,7 @@ public final class Keeper {
     private final Clock clock;
     private final ProcInspector proc = new ProcInspector();
     /** Input frames (and {@link #CLOSE_STDIN}) in the order they came, for the input thread. */
-    private final java.util.concurrent.LinkedBlockingQueue<byte[]> inputs = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<byte[]> inputs = new LinkedBlockingQueue<>();
     /** Stands for a CLOSE_STDIN frame in {@link #inputs} (compared by identity). */
     private static final byte[] CLOSE_STDIN = new byte[0];
     private final ProcessGroupSignaller signaller;

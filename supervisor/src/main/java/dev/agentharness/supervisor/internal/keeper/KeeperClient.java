@@ -4,6 +4,7 @@ import dev.agentharness.core.TerminalSize;
 import dev.agentharness.supervisor.internal.lifecycle.AgentControl;
 import dev.agentharness.supervisor.internal.lifecycle.AgentControl.Relayed;
 import dev.agentharness.supervisor.internal.process.ExitStatus;
+import dev.agentharness.supervisor.internal.process.Signal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,7 +14,13 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class KeeperClient implements AgentControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeeperClient.class);
     /** How long a stop, pause or resume waits for the keeper to say whether anything received it. */
-    private static final java.time.Duration SIGNAL_ANSWER_TIMEOUT = java.time.Duration.ofSeconds(5);
+    private static final Duration SIGNAL_ANSWER_TIMEOUT = Duration.ofSeconds(5);
 
     /** A keeper that speaks another protocol version; the message is the one line to log. */
     public static final class UnsupportedKeeperException extends IOException {
@@ -64,10 +71,10 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     private long sentInput;
     private boolean ended;
     /** Answers awaited for SIGNAL frames, oldest first (the keeper answers in order); guarded by itself. */
-    private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Boolean>> signalAnswers = new java.util.ArrayDeque<>();
+    private final ArrayDeque<CompletableFuture<Boolean>> signalAnswers = new ArrayDeque<>();
     private boolean answersEnded; // guarded by signalAnswers
     private volatile Thread reader;
-    private volatile java.util.concurrent.Future<?> pendingInput = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private volatile java.util.concurrent.Future<?> pendingInput = CompletableFuture.completedFuture(null);
     private java.util.concurrent.ExecutorService inputWriter; // guarded by this; made on first input
 
     private KeeperClient(SocketChannel channel, DataInputStream in, DataOutputStream out, Hello hello, String sessionId) {
@@ -142,7 +149,7 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
                         }
                     }
                     case KeeperProtocol.SIGNALLED -> {
-                        java.util.concurrent.CompletableFuture<Boolean> answer;
+                        CompletableFuture<Boolean> answer;
                         synchronized (signalAnswers) {
                             answer = signalAnswers.poll();
                         }
@@ -254,12 +261,12 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
      *         so arrive twice; TERM, KILL, STOP and CONT all bear that)
      */
     @Override
-    public Relayed signal(dev.agentharness.supervisor.internal.process.Signal signal) {
+    public Relayed signal(Signal signal) {
         if (hello.version() < 2 || closed || Thread.currentThread() == reader) {
             // The reader thread cannot wait for an answer only it can read.
             return Relayed.NOT_RELAYED;
         }
-        java.util.concurrent.CompletableFuture<Boolean> answer = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
         synchronized (signalAnswers) { // the order of the queue is the order of the frames
             if (answersEnded) {
                 return Relayed.NOT_RELAYED;
@@ -272,18 +279,18 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
             signalAnswers.add(answer);
         }
         try {
-            Boolean received = answer.get(SIGNAL_ANSWER_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            Boolean received = answer.get(SIGNAL_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return received == null ? Relayed.NOT_RELAYED : received ? Relayed.RECEIVED : Relayed.NOTHING_RECEIVED;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             // It was sent on a live connection, and the keeper acts on it as it reads it; a second
             // signal from here could reach the group twice.
             LOG.warn("session {}: its keeper did not answer {} within {} s; taken as delivered", sessionId,
-                    dev.agentharness.supervisor.internal.process.Signal.nameOf(signal.number()), SIGNAL_ANSWER_TIMEOUT.toSeconds());
+                    Signal.nameOf(signal.number()), SIGNAL_ANSWER_TIMEOUT.toSeconds());
             return Relayed.RECEIVED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Relayed.RECEIVED;
-        } catch (java.util.concurrent.ExecutionException impossible) {
+        } catch (ExecutionException impossible) {
             throw new IllegalStateException(impossible);
         }
     }
@@ -292,7 +299,7 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     private void endSignalAnswers() {
         synchronized (signalAnswers) {
             answersEnded = true;
-            for (java.util.concurrent.CompletableFuture<Boolean> a; (a = signalAnswers.poll()) != null; ) {
+            for (CompletableFuture<Boolean> a; (a = signalAnswers.poll()) != null; ) {
                 a.complete(null);
             }
         }
