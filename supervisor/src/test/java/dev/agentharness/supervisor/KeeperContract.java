@@ -247,6 +247,31 @@ abstract class KeeperContract {
     }
 
     @Test
+    void keepersTakeTurnsToWriteInsteadOfSleepingInTheBusyHandler() throws Exception {
+        // Regression: three flooding keepers spent seconds each in SQLite's busy-handler sleeps
+        // (up to 100 ms a try, not woken when the lock is freed). They now queue on a record lock of
+        // keepers/write.lock; holding it here must hold a keeper's commit back, and releasing it let
+        // the commit through.
+        h = started();
+        Path lockFile = dev.agentharness.supervisor.internal.keeper.LockFileTurns.lockFile(dir);
+        assertCompleted(h.awaitEnded(h.supervisor.startSession(spec("printf first").build()).id()));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lockFile)), "made by the keeper");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            Session s;
+            try (java.nio.channels.FileLock held = channel.lock()) {
+                // The agent stays: a keeper whose agent ended would wait for its last commit before
+                // it greets the daemon, and the start would wait with it.
+                s = h.supervisor.startSession(spec("printf 'waits for its turn'; exec sleep 30").build());
+                Thread.sleep(500); // many times what a commit takes once the writer may go
+                assertEquals(0, h.stores.outputs().size(s.id()).bytes(), "nothing is committed while another writer has the turn");
+            }
+            TestHarness.await(() -> "waits for its turn".equals(h.output(s.id())), "the output once the turn is free");
+            h.supervisor.stop(s.id(), java.time.Duration.ofSeconds(5), false).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aKeepersSocketIsOwnerOnly() throws Exception {
         h = started();
         Session s = h.supervisor.startSession(spec("sleep 5").build());

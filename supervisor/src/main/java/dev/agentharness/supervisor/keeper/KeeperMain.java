@@ -6,6 +6,7 @@ import dev.agentharness.store.SqliteStores;
 import dev.agentharness.supervisor.SupervisorConfig;
 import dev.agentharness.supervisor.internal.keeper.Keeper;
 import dev.agentharness.supervisor.internal.keeper.KeeperFiles;
+import dev.agentharness.supervisor.internal.keeper.LockFileTurns;
 import dev.agentharness.supervisor.spawn.Spawners;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -184,7 +185,7 @@ public final class KeeperMain {
             } else {
                 Map<String, String> env = agentEnvironment(System.getenv());
                 code = new Keeper(KeeperFiles.of(home, id), row, env, r -> Spawners.forRequest(r, env), stores.outputs(),
-                        config(), clock, new dev.agentharness.supervisor.internal.process.LibcProcessGroupSignaller(
+                        LockFileTurns.open(home), config(), clock, new dev.agentharness.supervisor.internal.process.LibcProcessGroupSignaller(
                                 dev.agentharness.supervisor.internal.process.LibC.load())).run();
             }
         }

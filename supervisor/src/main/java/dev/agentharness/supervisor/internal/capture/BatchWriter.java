@@ -86,6 +86,7 @@ public final class BatchWriter implements AutoCloseable {
     private final AtomicLong committedBatches = new AtomicLong();
 
     private final CommitListener commitListener;
+    private final WriteTurns turns;
 
     /** Hears which sessions' output was just committed, on the writer's thread: must return quickly. */
     @FunctionalInterface
@@ -112,6 +113,12 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     public BatchWriter(OutputStore store, SupervisorConfig config, CommitListener commitListener) {
+        this(store, config, commitListener, WriteTurns.NONE);
+    }
+
+    /** In a keeper: {@code turns} orders its transactions with the other keepers'. */
+    public BatchWriter(OutputStore store, SupervisorConfig config, CommitListener commitListener, WriteTurns turns) {
+        this.turns = turns;
         this.commitListener = commitListener;
         this.store = store;
         this.windowNanos = config.batchWindow().toNanos();
@@ -340,7 +347,9 @@ public final class BatchWriter implements AutoCloseable {
         boolean diskWasFull = false;
         for (int attempt = 0; ; attempt++) {
             try {
-                store.appendBatch(chunks);
+                try (WriteTurns.Turn turn = turns.take()) {
+                    store.appendBatch(chunks);
+                }
                 if (diskWasFull) {
                     LOG.warn("there is room on the disk again; output is being stored");
                 }
@@ -379,7 +388,9 @@ public final class BatchWriter implements AutoCloseable {
             Map.Entry<String, List<PendingChunk>> e = it.next();
             long bytes = e.getValue().stream().mapToLong(PendingChunk::byteLength).sum();
             try {
-                store.appendBatch(e.getValue());
+                try (WriteTurns.Turn turn = turns.take()) {
+                    store.appendBatch(e.getValue());
+                }
                 committedBatches.incrementAndGet();
                 committedChunks.addAndGet(e.getValue().size());
                 committedBytes.addAndGet(bytes);
