@@ -55,7 +55,8 @@ enum {
 };
 
 /* ---- the Java keeper's numbers (Keeper, KeeperMain.config, BatchWriter, OutputPump) ---- */
-#define READ_BYTES (64 * 1024)
+#define READ_BYTES (256 * 1024)
+#define PIPE_BYTES (1024 * 1024)
 #define MAX_CHUNK_BYTES (64 * 1024)
 #define BATCH_MAX_BYTES (1 << 20)
 #define SESSION_BUFFER_BYTES (4 << 20)
@@ -1291,6 +1292,14 @@ static void on_bytes(int stream, const unsigned char *data, size_t n) {
     if (s->finished) {
         return;
     }
+    if (s->carried == 0) {
+        /* The usual case: nothing carried over, so no copy into the work buffer. */
+        size_t complete = n - incomplete_tail(data, n);
+        s->carried = n - complete;
+        memcpy(s->carry, data + complete, s->carried);
+        emit(stream, data, complete, n);
+        return;
+    }
     static unsigned char work[READ_BYTES + 3];
     size_t total = s->carried + n;
     memcpy(work, s->carry, s->carried);
@@ -1334,7 +1343,10 @@ static void read_output(int index) {
     static unsigned char data[READ_BYTES];
     ssize_t n = read(K.out_fd[index], data, sizeof data);
     if (n > 0) {
-        on_bytes(stream_of(index), data, (size_t) n);
+        for (size_t at = 0; at < (size_t) n; at += MAX_CHUNK_BYTES) {
+            size_t left = (size_t) n - at;
+            on_bytes(stream_of(index), data + at, left < MAX_CHUNK_BYTES ? left : MAX_CHUNK_BYTES);
+        }
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR && errno != EWOULDBLOCK)) {
         /* end of file; on a terminal EIO: every holder of its slave side has gone */
         close_output(index);
@@ -1696,6 +1708,12 @@ static void spawn(const struct spec *s) {
             K.in_fd = io[0][1];
             set_nonblocking(K.out_fd[0]);
             set_nonblocking(K.out_fd[1]);
+            /* A flooding agent fills a 64 KiB pipe in one write and then waits for every read: a
+               larger pipe lets it run on while the keeper reads more per wake-up (perf: about a
+               sixth of a flooding keeper's time went to switching tasks). Best effort: the
+               system's pipe-max-size may refuse it. */
+            fcntl(K.out_fd[0], F_SETPIPE_SZ, PIPE_BYTES);
+            fcntl(K.out_fd[1], F_SETPIPE_SZ, PIPE_BYTES);
             set_nonblocking(K.in_fd);
             if (!s->interactive) {
                 close(K.in_fd); /* it reads end of file at once */
