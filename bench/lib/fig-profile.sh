@@ -1,4 +1,4 @@
-# Figure "profile": where the daemon's time goes while it captures. One daemon with a JFR recording
+# Figure "profile": where the daemon's time goes while it captures itself (no keepers). One daemon with a JFR recording
 # (Java and native method samples every 2 ms) and native memory tracking; one untimed warm-up
 # capture, then PROFILE_CAPTURES captures of PROFILE_AGENTS agents writing CAPTURE_BYTES each, back to back
 # (three agents: the case that misses its target). Records the
@@ -28,7 +28,9 @@ fig_profile() {
   sed -e '/jdk.ExecutionSample"/,/<\/event>/ s/>10 ms</>2 ms</' \
     -e '/jdk.NativeMethodSample"/,/<\/event>/ s/>20 ms</>2 ms</' \
     "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" >"$jfc"
-  HARNESS_DAEMON_JAVA_OPTS="-XX:StartFlightRecording=filename=$jfr,settings=$jfc,dumponexit=true -XX:NativeMemoryTracking=summary" \
+  # In-process capture (HARNESS_KEEPERS=0): with keepers the daemon writes no output, and there would be nothing
+  # to profile but its idle threads. This is the JVM writer code that the JVM keeper runs too.
+  HARNESS_KEEPERS=0 HARNESS_DAEMON_JAVA_OPTS="-XX:StartFlightRecording=filename=$jfr,settings=$jfc,dumponexit=true -XX:NativeMemoryTracking=summary" \
     fresh_home "$home"
   pid=$(daemon_pid "$home")
   hz=$(getconf CLK_TCK)

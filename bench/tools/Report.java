@@ -444,6 +444,10 @@ public final class Report {
         }
         p(pm2Detail());
         p("");
+        p("The harness's \"daemon CPU\" is the daemon process alone. Since issue 10 each agent's keeper reads its output and");
+        p("stores it, so most of the capture's CPU is the keepers', which this column does not count (section 8 has the");
+        p("keepers' memory and the three modes side by side).");
+        p("");
         double db = one("capture", "harness", "1-agent", "db_bytes");
         if (!Double.isNaN(db)) {
             int runs = Integer.parseInt(m("capture", "runs")) + 1;
@@ -611,7 +615,9 @@ public final class Report {
         double window = one("profile", "harness", "window", "seconds");
         p("## 6. Where the daemon's time goes");
         p("");
-        p("One daemon with a JFR recording (Java and native method samples every 2 ms) and native memory tracking; an");
+        p("One daemon capturing its agents itself (`HARNESS_KEEPERS=0`: with keepers it stores no output, so there would be");
+        p("nothing to profile; this is the JVM writer code that the JVM keeper runs too), with a JFR recording (Java and");
+        p("native method samples every 2 ms) and native memory tracking; an");
         String agents = meta.getOrDefault("profile", Map.of()).getOrDefault("agents", "1");
         p("untimed warm-up capture, then " + vals("profile", "harness", "capture", "mbps").length + " captures of "
                 + (agents.equals("1") ? "one agent" : agents + " agents at once") + " writing " + mib(Double.parseDouble(
