@@ -180,7 +180,7 @@ public final class TailCommand implements Callable<Integer> {
                                 java.util.Comparator.comparing(Session::id)).toList();
                     })
                     : Optional.empty();
-            follower.follow(newcomers, () -> DaemonPid.readAlive(ctx.home()).isPresent());
+            follower.follow(newcomers, () -> DaemonPid.readAlive(ctx.home()).isPresent(), ctx.home().socket());
             out.flush();
             return 0;
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -94,6 +95,23 @@ public final class PrefixedFollower {
      */
     public void follow(Optional<Function<Set<String>, List<Session>>> newSessions, BooleanSupplier daemonAlive)
             throws IOException, InterruptedException {
+        follow(newSessions, daemonAlive, (Path) null);
+    }
+
+    /**
+     * As {@link #follow(Optional, BooleanSupplier)}, reading as soon as the daemon on {@code socket}
+     * pushes a commit or a change (and on the status-check timer), instead of every 20 ms; without a
+     * daemon there, or once it goes away, every 20 ms again.
+     */
+    public void follow(Optional<Function<Set<String>, List<Session>>> newSessions, BooleanSupplier daemonAlive, Path socket)
+            throws IOException, InterruptedException {
+        try (PushWakeups wakeups = socket == null ? null : PushWakeups.connect(socket)) {
+            followWaking(newSessions, daemonAlive, wakeups);
+        }
+    }
+
+    private void followWaking(Optional<Function<Set<String>, List<Session>>> newSessions, BooleanSupplier daemonAlive,
+                              PushWakeups wakeups) throws IOException, InterruptedException {
         long lastCheck = 0;
         while (!followed.isEmpty() || newSessions.isPresent()) {
             boolean any = false;
@@ -118,7 +136,10 @@ public final class PrefixedFollower {
                     }
                 }
             }
-            if (!any) {
+            if (wakeups != null && wakeups.live()) {
+                // Woken by the next commit or change; the timer keeps the status checks going.
+                wakeups.await(any ? 0 : Duration.ofNanos(STATUS_CHECK_NANOS).toMillis());
+            } else if (!any) {
                 Thread.sleep(POLL.toMillis());
             }
         }
