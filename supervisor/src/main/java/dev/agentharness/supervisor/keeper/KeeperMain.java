@@ -167,7 +167,10 @@ public final class KeeperMain {
             System.exit(1);
         }
         int code;
-        try (SqliteStores stores = SqliteStores.open(HarnessHome.at(home), clock).withCacheKib(CACHE_KIB)) {
+        try (SqliteStores stores = SqliteStores.open(HarnessHome.at(home), clock).withCacheKib(CACHE_KIB)
+                // As the native keeper: checkpoints on a thread of their own, never inside a commit
+                // (where they held the other keepers' write turns and this session's next lines).
+                .startBackgroundCheckpoints()) {
             String id = args[1];
             if ("--spare".equals(id)) {
                 warmUp(agentEnvironment(System.getenv()));
