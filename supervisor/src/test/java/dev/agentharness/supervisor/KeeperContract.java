@@ -329,34 +329,12 @@ abstract class KeeperContract {
         try {
             TestHarness.await(() -> Files.exists(files.exitRecord()), "the agent to end and its record to be written");
             assertTrue(keeper.isAlive(), "the keeper waits for the daemon that started it");
-            java.util.concurrent.CompletableFuture<dev.agentharness.supervisor.internal.process.ExitStatus> exited =
-                    new java.util.concurrent.CompletableFuture<>();
-            java.util.concurrent.CompletableFuture<String> drained = new java.util.concurrent.CompletableFuture<>();
+            RecordingListener told = new RecordingListener();
             try (KeeperClient client = KeeperClient.connect(files)) {
                 assertEquals("", client.hello().spawnError());
-                client.listen(new KeeperClient.Listener() {
-                    @Override
-                    public void activity(byte[] tail) {
-                    }
-
-                    @Override
-                    public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
-                        exited.complete(status);
-                    }
-
-                    @Override
-                    public void drained(String stderrHead) {
-                        drained.complete(stderrHead);
-                    }
-
-                    @Override
-                    public void lost() {
-                        exited.completeExceptionally(new AssertionError("lost"));
-                        drained.completeExceptionally(new AssertionError("lost"));
-                    }
-                }, "test");
-                assertEquals(3, exited.get(30, java.util.concurrent.TimeUnit.SECONDS).code());
-                assertEquals("oops\n", drained.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                client.listen(told, "test");
+                assertEquals(3, told.exited.get(30, java.util.concurrent.TimeUnit.SECONDS).code());
+                assertEquals("oops\n", told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS));
                 client.acknowledgeExit();
                 assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
             }
@@ -383,32 +361,9 @@ abstract class KeeperContract {
         Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
         try {
             java.util.concurrent.LinkedBlockingQueue<String> storedAtNotice = new java.util.concurrent.LinkedBlockingQueue<>();
-            java.util.concurrent.CompletableFuture<String> drained = new java.util.concurrent.CompletableFuture<>();
+            RecordingListener told = new RecordingListener(() -> storedAtNotice.add(h.output(row.id())));
             try (KeeperClient client = connectWhenListening(files)) {
-                client.listen(new KeeperClient.Listener() {
-                    @Override
-                    public void activity(byte[] tail) {
-                    }
-
-                    @Override
-                    public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
-                    }
-
-                    @Override
-                    public void drained(String stderrHead) {
-                        drained.complete(stderrHead);
-                    }
-
-                    @Override
-                    public void lost() {
-                        drained.completeExceptionally(new AssertionError("lost"));
-                    }
-
-                    @Override
-                    public void committed() {
-                        storedAtNotice.add(h.output(row.id()));
-                    }
-                }, "test");
+                client.listen(told, "test");
                 Files.createFile(go);
                 String stored;
                 do {
@@ -416,7 +371,7 @@ abstract class KeeperContract {
                     assertNotNull(stored, "a commit notice after the agent wrote again");
                 } while (!stored.contains("second"));
                 assertEquals("first\nsecond\n", stored, "what a notice tells of is in the store");
-                drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
                 client.acknowledgeExit();
                 assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
             }
@@ -539,35 +494,12 @@ abstract class KeeperContract {
         KeeperFiles files = KeeperFiles.of(dir, row.id());
         Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
         try {
-            java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.CompletableFuture<Integer> commitsWhenDrained = new java.util.concurrent.CompletableFuture<>();
+            RecordingListener told = new RecordingListener();
             try (KeeperClient c = connectWhenListening(files)) {
-                c.listen(new KeeperClient.Listener() {
-                    @Override
-                    public void activity(byte[] tail) {
-                    }
-
-                    @Override
-                    public void committed() {
-                        commits.incrementAndGet();
-                    }
-
-                    @Override
-                    public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
-                    }
-
-                    @Override
-                    public void drained(String stderrHead) {
-                        commitsWhenDrained.complete(commits.get());
-                    }
-
-                    @Override
-                    public void lost() {
-                        commitsWhenDrained.completeExceptionally(new AssertionError("lost"));
-                    }
-                }, "test");
+                c.listen(told, "test");
                 Files.createFile(go);
-                assertTrue(commitsWhenDrained.get(30, java.util.concurrent.TimeUnit.SECONDS) >= 1, "told of the commit before the end");
+                told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(told.commitsAtDrain >= 1, "told of the commit before the end");
                 assertEquals("one\n", h.output(row.id()));
                 c.acknowledgeExit();
                 assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
@@ -653,27 +585,9 @@ abstract class KeeperContract {
         KeeperFiles files = KeeperFiles.of(dir, row.id());
         Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
         try (KeeperClient client = connectWhenListening(files)) {
-            java.util.concurrent.CompletableFuture<String> drained = new java.util.concurrent.CompletableFuture<>();
-            client.listen(new KeeperClient.Listener() {
-                @Override
-                public void activity(byte[] tail) {
-                }
-
-                @Override
-                public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
-                }
-
-                @Override
-                public void drained(String stderrHead) {
-                    drained.complete(stderrHead);
-                }
-
-                @Override
-                public void lost() {
-                    drained.completeExceptionally(new AssertionError("lost"));
-                }
-            }, "test");
-            drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            RecordingListener told = new RecordingListener();
+            client.listen(told, "test");
+            told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
             for (Signal signal : List.of(Signal.TERM, Signal.CONT, Signal.KILL)) {
                 assertEquals(AgentControl.Relayed.NOTHING_RECEIVED, client.signal(signal), signal.name());
             }
@@ -742,5 +656,50 @@ abstract class KeeperContract {
         h.supervisor.stop(s.id(), java.time.Duration.ofSeconds(10), false);
         Session ended = h.awaitEnded(s.id());
         assertEquals(SessionStatus.STOPPED, ended.status(), String.valueOf(ended.reason()));
+    }
+
+    /** Records what a keeper tells its client: the agent's exit, the drain (or the lost connection), each commit. */
+    private static final class RecordingListener implements KeeperClient.Listener {
+        final java.util.concurrent.CompletableFuture<dev.agentharness.supervisor.internal.process.ExitStatus> exited =
+                new java.util.concurrent.CompletableFuture<>();
+        final java.util.concurrent.CompletableFuture<String> drained = new java.util.concurrent.CompletableFuture<>();
+        private final Runnable onCommit;
+        private int commits; // the client's reader thread alone calls the listener
+        volatile int commitsAtDrain;
+
+        RecordingListener() {
+            this(() -> { });
+        }
+
+        RecordingListener(Runnable onCommit) {
+            this.onCommit = onCommit;
+        }
+
+        @Override
+        public void activity(byte[] tail) {
+        }
+
+        @Override
+        public void committed() {
+            commits++;
+            onCommit.run();
+        }
+
+        @Override
+        public void exited(dev.agentharness.supervisor.internal.process.ExitStatus status) {
+            exited.complete(status);
+        }
+
+        @Override
+        public void drained(String stderrHead) {
+            commitsAtDrain = commits;
+            drained.complete(stderrHead);
+        }
+
+        @Override
+        public void lost() {
+            exited.completeExceptionally(new AssertionError("lost"));
+            drained.completeExceptionally(new AssertionError("lost"));
+        }
     }
 }

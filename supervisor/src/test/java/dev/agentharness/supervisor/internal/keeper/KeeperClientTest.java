@@ -125,23 +125,7 @@ class KeeperClientTest {
             received.complete(f.payload());
         });
         KeeperClient client = KeeperClient.connect(files);
-        client.listen(new KeeperClient.Listener() {
-            @Override
-            public void activity(byte[] tail) {
-            }
-
-            @Override
-            public void exited(ExitStatus status) {
-            }
-
-            @Override
-            public void drained(String stderrHead) {
-            }
-
-            @Override
-            public void lost() {
-            }
-        }, "S3");
+        client.listen(QUIET, "S3");
         Thread.sleep(100); // the reader thread now blocks in read
         client.writeStdin("hi\n".getBytes());
         assertEquals("hi\n", new String(received.get(10, TimeUnit.SECONDS)));
