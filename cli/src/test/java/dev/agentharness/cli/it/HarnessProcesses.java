@@ -102,7 +102,8 @@ public final class HarnessProcesses {
             archiveTried = true;
             try {
                 Path dir = Files.createDirectories(jar.getParent().resolve("it-cds"));
-                Path jsa = dir.resolve("harness-it.jsa");
+                // One per test JVM: failsafe may run two forks, and one must not delete the archive the other's processes map.
+                Path jsa = dir.resolve("harness-it-" + ProcessHandle.current().pid() + ".jsa");
                 Files.deleteIfExists(jsa);
                 Path home = Files.createTempDirectory(dir, "home");
                 List<String> cmd = new ArrayList<>(jvm);
@@ -292,7 +293,7 @@ public final class HarnessProcesses {
 
     public boolean daemonAlive() {
         OptionalLong pid = daemonPid();
-        return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+        return pid.isPresent() && alive(pid.getAsLong());
     }
 
     public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
@@ -310,8 +311,21 @@ public final class HarnessProcesses {
         }
     }
 
+    /**
+     * Whether {@code pid} is a running process. A zombie counts as dead: it has exited and let go of
+     * everything (locks, sockets, its process group's terminal), it only waits for a parent to reap it.
+     * {@link ProcessHandle#isAlive} says "alive" for one, and a daemon or keeper runs in a session of its
+     * own, so its parent is init: on this machine's init (a VM agent that reaps about every two
+     * seconds) every wait for a daemon to exit took two seconds longer than the daemon did.
+     */
     public static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
     }
 
     public static void kill(long pid, String signal) {
@@ -330,19 +344,7 @@ public final class HarnessProcesses {
      * process group a session still names, and any harness process a test left behind.
      */
     public void cleanUp() {
-        List<Long> agentPids = new ArrayList<>();
-        try {
-            Result ps = run(null, Duration.ofSeconds(30), "ps", "--all", "--json");
-            if (ps.code() == 0) {
-                for (JsonNode s : mapper.readTree(ps.stdoutBytes())) {
-                    if (s.hasNonNull("pid")) {
-                        agentPids.add(s.get("pid").asLong());
-                    }
-                }
-            }
-        } catch (IOException | AssertionError e) {
-            // The database may be the thing a test broke; the pids below still get cleaned up.
-        }
+        List<Long> agentPids = new ArrayList<>(storedAgentPids());
         if (daemonAlive()) {
             // SIGTERM takes the same clean shutdown path as harness shutdown, without another JVM.
             long pid = daemonPid().getAsLong();
@@ -379,6 +381,31 @@ public final class HarnessProcesses {
             }));
             kill(keeper, "KILL");
         }
+    }
+
+    /**
+     * Every agent pid the home's database names, read straight from the file (read-only) rather than
+     * through {@code harness ps --json}: the same rows without another JVM after every test.
+     */
+    private List<Long> storedAgentPids() {
+        List<Long> pids = new ArrayList<>();
+        Path db = home.resolve("harness.db");
+        if (!Files.isRegularFile(db)) {
+            return pids;
+        }
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(5_000);
+        try (java.sql.Connection c = config.createConnection("jdbc:sqlite:" + db.toAbsolutePath());
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT pid FROM sessions WHERE pid IS NOT NULL")) {
+            while (rs.next()) {
+                pids.add(rs.getLong(1));
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            // The database may be the thing a test broke; the daemon's children and the keepers below still get cleaned up.
+        }
+        return pids;
     }
 
     /** The pids of the keeper processes of this home (their argv names the home). */
