@@ -423,7 +423,7 @@ struct writer {
     size_t outstanding;   /* charged bytes queued or being committed */
     int closing;
     int wake_fd;          /* the main loop's: written when outstanding falls to the limit */
-    int turn_fd;          /* HOME/keepers/write.lock, whose lock orders the keepers' transactions; -1: none */
+    int turn_fd;          /* HOME/write.lock, whose lock orders the keepers' transactions; -1: none */
     int wal_frames;       /* frames in the WAL after the last commit (the WAL hook) */
     pthread_t thread;
     int started;
@@ -593,14 +593,16 @@ fail:
  * sleeps in its busy handler: 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms per try, without
  * being woken when the lock is released. Three keepers flooding at once spent most of their time
  * there (strace: one writer slept 4.3 s of a 7 s capture, nineteen times 100 ms), while the lock was
- * free most of it. So keepers take turns on a POSIX record lock of HOME/keepers/write.lock first, which the
- * kernel hands to a waiter the moment it is released; the busy handler then only waits for the
- * daemon's own short transactions. A record lock (not flock) so that Java's FileChannel.lock, the
- * JVM keeper's, conflicts with it. It dies with the process, so a killed keeper never leaves it held.
+ * free most of it. So every writer of the home takes turns on a POSIX record lock of HOME/write.lock
+ * first (the daemon and the JVM keeper too, in SqliteDatabase/WriteTurns), which the kernel hands to a
+ * waiter the moment it is released. Keepers alone in that queue starved the daemon, which then only
+ * found the database free in the microseconds between two keepers' transactions. A record lock (not
+ * flock) so that Java's FileChannel.lock conflicts with it. It dies with the process, so a killed
+ * keeper never leaves it held.
  */
 static void open_turns(const char *home) {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/keepers/write.lock", home);
+    snprintf(path, sizeof path, "%s/write.lock", home);
     W.turn_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (W.turn_fd < 0) {
         logmsg("WARN", "cannot open %s (%s); transactions wait on SQLite's busy handler alone", path, strerror(errno));

@@ -70,6 +70,7 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
      * cannot keep barging in ahead of the thread that stores output.
      */
     private final ReentrantLock lock = new ReentrantLock(true);
+    private final WriteTurns turns;
     private final Connection conn;
     private final Map<String, PreparedStatement> statements;
     private int depth; // transaction nesting; guarded by lock
@@ -80,6 +81,7 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
     private SqliteDatabase(Path file, Duration busyTimeout, Connection conn) {
         this.file = file;
         this.busyTimeout = busyTimeout;
+        this.turns = new WriteTurns(WriteTurns.of(file));
         this.errors = new SqlErrors(file, busyTimeout);
         this.conn = conn;
         this.statements = new LinkedHashMap<>(32, 0.75f, true) {
@@ -272,6 +274,18 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
         if (checkpointer != null) {
             checkpointer.awaitRoom();
         }
+        T result;
+        try (WriteTurns.Turn turn = turns.take()) {
+            result = transaction(work);
+        }
+        if (checkpointer != null) {
+            checkpointer.committed(transactionBytes);
+        }
+        return result;
+    }
+
+    /** BEGIN IMMEDIATE, the work, COMMIT (or ROLLBACK when it fails), during this writer's turn. */
+    private <T> T transaction(Supplier<T> work) {
         control("BEGIN IMMEDIATE");
         depth = 1;
         transactionBytes = 0;
@@ -290,9 +304,6 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
             HarnessException translated = errors.translate(e);
             rollbackAfter(translated, "ROLLBACK");
             throw translated;
-        }
-        if (checkpointer != null) {
-            checkpointer.committed(transactionBytes);
         }
         return result;
     }
@@ -447,6 +458,7 @@ public final class SqliteDatabase implements Transactor, AutoCloseable {
             } catch (SQLException e) {
                 log.warn("closing {} failed: {}", file, SqlErrors.detail(e));
             }
+            turns.close();
         } finally {
             lock.unlock();
         }

@@ -6,7 +6,6 @@ import dev.agentharness.store.SqliteStores;
 import dev.agentharness.supervisor.SupervisorConfig;
 import dev.agentharness.supervisor.internal.keeper.Keeper;
 import dev.agentharness.supervisor.internal.keeper.KeeperFiles;
-import dev.agentharness.supervisor.internal.keeper.LockFileTurns;
 import dev.agentharness.supervisor.internal.process.LibC;
 import dev.agentharness.supervisor.internal.process.LibcProcessGroupSignaller;
 import dev.agentharness.supervisor.spawn.Spawners;
@@ -190,7 +189,7 @@ public final class KeeperMain {
             } else {
                 Map<String, String> env = agentEnvironment(System.getenv());
                 code = new Keeper(KeeperFiles.of(home, id), row, env, r -> Spawners.forRequest(r, env), stores.outputs(),
-                        LockFileTurns.open(home), config(), clock, new LibcProcessGroupSignaller(LibC.load())).run();
+                        config(), clock, new LibcProcessGroupSignaller(LibC.load())).run();
             }
         }
         System.exit(code);

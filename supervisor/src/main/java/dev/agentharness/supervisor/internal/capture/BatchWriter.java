@@ -86,7 +86,6 @@ public final class BatchWriter implements AutoCloseable {
     private final AtomicLong committedBatches = new AtomicLong();
 
     private final CommitListener commitListener;
-    private final WriteTurns turns;
 
     /** Hears which sessions' output was just committed, on the writer's thread: must return quickly. */
     @FunctionalInterface
@@ -113,12 +112,6 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     public BatchWriter(OutputStore store, SupervisorConfig config, CommitListener commitListener) {
-        this(store, config, commitListener, WriteTurns.NONE);
-    }
-
-    /** In a keeper: {@code turns} orders its transactions with the other keepers'. */
-    public BatchWriter(OutputStore store, SupervisorConfig config, CommitListener commitListener, WriteTurns turns) {
-        this.turns = turns;
         this.commitListener = commitListener;
         this.store = store;
         this.windowNanos = config.batchWindow().toNanos();
@@ -347,9 +340,7 @@ public final class BatchWriter implements AutoCloseable {
         boolean diskWasFull = false;
         for (int attempt = 0; ; attempt++) {
             try {
-                try (WriteTurns.Turn turn = turns.take()) {
-                    store.appendBatch(chunks);
-                }
+                store.appendBatch(chunks);
                 if (diskWasFull) {
                     LOG.warn("there is room on the disk again; output is being stored");
                 }
@@ -388,9 +379,7 @@ public final class BatchWriter implements AutoCloseable {
             Map.Entry<String, List<PendingChunk>> e = it.next();
             long bytes = e.getValue().stream().mapToLong(PendingChunk::byteLength).sum();
             try {
-                try (WriteTurns.Turn turn = turns.take()) {
-                    store.appendBatch(e.getValue());
-                }
+                store.appendBatch(e.getValue());
                 committedBatches.incrementAndGet();
                 committedChunks.addAndGet(e.getValue().size());
                 committedBytes.addAndGet(bytes);

@@ -9,7 +9,6 @@ import dev.agentharness.core.store.OutputStore;
 import dev.agentharness.supervisor.SupervisorConfig;
 import dev.agentharness.supervisor.internal.capture.BackpressureGauge;
 import dev.agentharness.supervisor.internal.capture.BatchWriter;
-import dev.agentharness.supervisor.internal.capture.WriteTurns;
 import dev.agentharness.supervisor.internal.capture.ByteBudget;
 import dev.agentharness.supervisor.internal.capture.OutputPump;
 import dev.agentharness.supervisor.internal.capture.OutputTail;
@@ -69,7 +68,6 @@ public final class Keeper {
     private final Map<String, String> harnessEnv;
     private final Function<LaunchRequest, Spawner> spawners;
     private final OutputStore outputs;
-    private final WriteTurns turns;
     private final SupervisorConfig config;
     private final Clock clock;
     private final ProcInspector proc = new ProcInspector();
@@ -96,11 +94,10 @@ public final class Keeper {
     private OutputPump pump;
 
     public Keeper(KeeperFiles files, Session row, Map<String, String> harnessEnv, Function<LaunchRequest, Spawner> spawners,
-                  OutputStore outputs, WriteTurns turns, SupervisorConfig config, Clock clock,
+                  OutputStore outputs, SupervisorConfig config, Clock clock,
                   ProcessGroupSignaller signaller) {
         this.signaller = signaller;
         this.files = files;
-        this.turns = turns;
         this.row = row;
         this.harnessEnv = harnessEnv;
         this.spawners = spawners;
@@ -117,7 +114,7 @@ public final class Keeper {
         server.bind(UnixDomainSocketAddress.of(files.socket()));
         Files.setPosixFilePermissions(files.socket(), PosixFilePermissions.fromString("rw-------"));
 
-        BatchWriter writer = new BatchWriter(outputs, config, ids -> commitNotice.raise(), turns);
+        BatchWriter writer = new BatchWriter(outputs, config, ids -> commitNotice.raise());
         writer.start();
         pump = new OutputPump(row.id(), writer, new ByteBudget(config.sessionBufferBytes(), new BackpressureGauge()),
                 new OutputTail(TAIL_BYTES), clock);
