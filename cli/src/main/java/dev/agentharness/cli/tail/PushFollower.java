@@ -68,6 +68,11 @@ public final class PushFollower {
             JsonNode output = line.get("output");
             if (output != null) {
                 long seq = output.path("seq").asLong();
+                if (seq > cursor[0] + 1) {
+                    // A gap, which the daemon's cursor per subscriber should never leave: the store
+                    // has what is missing, and the follow goes on from there by reading it.
+                    return;
+                }
                 if (seq > cursor[0]) {
                     StreamType stream = StreamType.fromWireName(output.path("stream").asText());
                     if (streams.contains(stream)) {

@@ -175,4 +175,37 @@ class LiveBusTest {
         }
         return bus.subscriberCount() == 0;
     }
+
+    @Test
+    void aSubscriberClosedDuringItsCatchUpDeliversNothingPastTheGap() throws Exception {
+        // Regression (SoakTortureIT): the catch-up before a live chunk was cut short by a drop, and
+        // the live chunk was delivered anyway; the follower's cursor jumped over what it never got.
+        commit(1, 3);
+        List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> caughtUp = new java.util.concurrent.CompletableFuture<>();
+        Subscriber[] self = new Subscriber[1];
+        Subscriber s = new Subscriber(Interest.output(id, 3), new LiveListener() {
+            @Override
+            public void output(OutputChunk chunk) {
+                heard.add(chunk.seq());
+                if (chunk.seq() == 4) {
+                    self[0].close(); // as a drop does, from another thread, while the store is read
+                }
+            }
+
+            @Override
+            public void changed(Session session) {
+                caughtUp.complete(null);
+            }
+        }, stores.outputs(), x -> ended.complete(null));
+        self[0] = s;
+        s.start();
+        s.offerChange(stores.sessions().get(id).orElseThrow()); // heard once its first catch-up (of nothing) is done
+        caughtUp.get(10, TimeUnit.SECONDS);
+        commit(4, 8);
+        s.offerOutput(stores.outputs().after(id, 7, 1).get(0)); // the live chunk 8, past 4..7 in the store
+        ended.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(4L), heard, "the catch-up stopped at 4, so 8 must not follow it");
+    }
 }
