@@ -3,6 +3,7 @@ package dev.agentharness.cli.command;
 import dev.agentharness.service.wire.ControlClient;
 import dev.agentharness.service.wire.ControlProtocol;
 import dev.agentharness.core.error.HarnessException;
+import dev.agentharness.daemon.DaemonPid;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -42,9 +43,8 @@ public final class ShutdownCommand implements Callable<Integer> {
             }
             pid = client.call(request).path("pid").asLong();
         }
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (process.isPresent() && process.get().isAlive()) {
+        while (DaemonPid.running(pid)) {
             if (System.nanoTime() > deadline) {
                 throw new HarnessException("the daemon (pid " + pid + ") is still shutting down after "
                         + timeout.toSeconds() + " s; see " + ctx.home().daemonLog());
