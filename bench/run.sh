@@ -13,8 +13,8 @@
 #                                (a copy of an earlier bench/out/results)
 #   --results DIR                with --report-only: render from DIR instead of bench/out/results.
 #                                docs/BENCHMARKS.md is: bench/run.sh --report-only
-#                                  --results bench/results/2026-11-21-b8c8d20
-#                                  --before bench/results/2026-11-21-96c1853
+#                                  --results bench/results/2026-12-06-08a978d
+#                                  --before bench/results/2026-12-06-16f0b94
 #
 # Installs what is missing (apt-get: supervisor hyperfine time; npm: pm2 into bench/out/peers, never
 # globally), builds the harness, runs the figures, writes raw results under bench/out/results
