@@ -138,23 +138,12 @@ abstract class KeeperContract {
         assertTrue(ended.reason() != null && !ended.reason().contains("\n"), String.valueOf(ended.reason()));
     }
 
-    @Test
-    void aSpawnFailureInsideTheKeeperIsOneLine() throws Exception {
-        // Passes the daemon's pre-flight (an executable file), fails at exec: its interpreter is missing.
-        Path agent = dir.resolve("agent");
-        Files.writeString(agent, "#!/no/such/interpreter\n");
-        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
-        h = started();
-        Session s = h.supervisor.startSession(SessionSpec.builder(List.of(agent.toString()), dir.toString()).build());
-        Session ended = h.awaitEnded(s.id());
-        assertEquals(SessionStatus.FAILED, ended.status());
-        assertTrue(ended.reason() != null && !ended.reason().isBlank() && !ended.reason().contains("\n"), String.valueOf(ended.reason()));
-    }
-
     /**
      * An exec failure the pre-flight cannot see reads the same whichever keeper runs it, on pipes and
      * on a terminal, and as in-process (LaunchFailureTest): the pre-flight's words. The native keeper
      * said "could not spawn X: No such file or directory" where the JVM said "no such executable: X".
+     * The agent passes the daemon's pre-flight (an executable file) and fails at exec: its interpreter
+     * is missing.
      */
     @Test
     void anExecFailureIsWordedAsThePreflightWordsIt() throws Exception {
