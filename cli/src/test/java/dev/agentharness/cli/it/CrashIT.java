@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,11 +60,13 @@ class CrashIT extends HarnessIT {
     @Test
     void anAgentThatEndsWhileNoDaemonRunsGetsItsTrueStatus() {
         harness.run("start", "--name", "quick", "--", "sh", "-c", "sleep 1; echo done; exit 3").ok();
-        long agent = harness.session("quick").path("pid").asLong();
+        JsonNode started = harness.session("quick");
+        long agent = started.path("pid").asLong();
+        Path record = harness.home.resolve("keepers").resolve(started.path("id").asText() + ".exit");
         long daemon = harness.daemonPid().orElseThrow();
         HarnessProcesses.kill(daemon, "KILL");
         HarnessProcesses.awaitTrue("the agent to end", FUNCTIONAL, () -> !HarnessProcesses.alive(agent));
-        HarnessProcesses.awaitTrue("its keeper to record the exit", FUNCTIONAL, () -> harness.keeperPids().isEmpty());
+        HarnessProcesses.awaitTrue("its keeper to record the exit", FUNCTIONAL, () -> Files.exists(record));
 
         Result recover = harness.run("recover").ok();
         HarnessProcesses.awaitTrue("the session to end", FUNCTIONAL, () -> harness.status("quick").equals("failed"));

@@ -427,12 +427,23 @@ public final class HarnessProcesses {
             p.destroyForcibly();
         }
         // Keepers live in sessions of their own: a daemon killed by a test leaves them (and their agents).
-        for (long keeper : keeperPids()) {
+        List<Long> keepers = keeperPids();
+        for (long keeper : keepers) {
             ProcessHandle.of(keeper).ifPresent(k -> k.children().forEach(c -> {
                 kill(-c.pid(), "KILL");
                 c.destroyForcibly();
             }));
             kill(keeper, "KILL");
+        }
+        // Gone before the home is deleted: a dying keeper must not write into it meanwhile.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (keepers.stream().anyMatch(HarnessProcesses::alive) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
     }
 
@@ -464,9 +475,13 @@ public final class HarnessProcesses {
     /** The pids of the keeper processes of this home (their argv names the home). */
     public List<Long> keeperPids() {
         String homeArg = home.toAbsolutePath().toString();
+        // JVM keepers (java ... KeeperMain HOME ID) and native ones (harness-keeper HOME ID), spares
+        // included. Missing the native ones left spare keepers alive after a test, and one that
+        // wrote into keepers/ while JUnit deleted the home failed the test's cleanup (NewcomerIT).
         return ProcessHandle.allProcesses()
                 .filter(h -> h.info().arguments().map(a -> java.util.Arrays.asList(a).contains(homeArg)
-                        && java.util.Arrays.stream(a).anyMatch(x -> x.endsWith("KeeperMain"))).orElse(false))
+                        && (java.util.Arrays.stream(a).anyMatch(x -> x.endsWith("KeeperMain"))
+                            || h.info().command().map(c -> c.endsWith("/harness-keeper")).orElse(false))).orElse(false))
                 .map(ProcessHandle::pid)
                 .toList();
     }
