@@ -139,7 +139,9 @@ environment() {
     printf 'jvm\t%s\n' "$(java -version 2>&1 | sed -n 3p)"
     printf 'harness\t%s\n' "$(h --version 2>&1 | head -1)"
     printf 'supervisord\t%s\n' "$(supervisord --version 2>&1 | head -1)"
-    printf 'pm2\t%s\n' "$("$PM2" --version 2>/dev/null | tail -1)"
+    # pm2 --version starts pm2's daemon in its home; a scratch home, killed after, not ~/.pm2.
+    printf 'pm2\t%s\n' "$(PM2_HOME="$OUT/pm2-version" "$PM2" --version 2>/dev/null | tail -1)"
+    PM2_HOME="$OUT/pm2-version" "$PM2" kill >/dev/null 2>&1 || true
     printf 'node\t%s\n' "$(node --version)"
     printf 'python\t%s\n' "$(python3 --version 2>&1)"
     printf 'sqlite\t%s\n' "$(tool SqliteVersion 2>/dev/null || echo unknown)"
