@@ -239,7 +239,7 @@ abstract class KeeperContract {
     void keepersTakeTurnsToWriteInsteadOfSleepingInTheBusyHandler() throws Exception {
         // Regression: three flooding keepers spent seconds each in SQLite's busy-handler sleeps
         // (up to 100 ms a try, not woken when the lock is freed). They now queue on a record lock of
-        // keepers/write.lock; holding it here must hold a keeper's commit back, and releasing it let
+        // write.lock; holding it here must hold a keeper's commit back, and releasing it let
         // the commit through.
         h = started();
         Path lockFile = dir.resolve("write.lock"); // beside harness.db: every writer of the home takes turns there
@@ -538,32 +538,20 @@ abstract class KeeperContract {
 
         h.supervisor.pause(s.id());
         TestHarness.await(() -> logs.get().contains("SIGSTOP to the agent's group"), "the keeper to stop the group");
-        TestHarness.await(() -> groupStopped(proc, pid), "the agent's group to be stopped");
+        TestHarness.await(() -> TestHarness.groupStopped(proc, pid), "the agent's group to be stopped");
         assertEquals('T', proc.stat(child).orElseThrow().state(), "the background child too");
         h.supervisor.resume(s.id());
         TestHarness.await(() -> logs.get().contains("SIGCONT to the agent's group"), "the keeper to continue the group");
         TestHarness.await(() -> proc.liveGroupMembers(pid, -1, 0).stream().noneMatch(m -> m.state() == 'T'), "the group to run again");
 
         h.supervisor.pause(s.id());
-        TestHarness.await(() -> groupStopped(proc, pid), "the agent's group to be stopped again");
+        TestHarness.await(() -> TestHarness.groupStopped(proc, pid), "the agent's group to be stopped again");
         h.supervisor.stop(s.id(), java.time.Duration.ofSeconds(10), false);
         Session ended = h.awaitEnded(s.id());
         assertEquals(SessionStatus.STOPPED, ended.status(), String.valueOf(ended.reason()));
         assertTrue(h.output(s.id()).contains("got-term"), "the paused agent acted on its TERM: " + h.output(s.id()));
         TestHarness.await(() -> logs.get().contains("SIGTERM to the agent's group"), "the keeper's log of the TERM");
         TestHarness.await(() -> proc.stat(child).map(st -> st.hasExited()).orElse(true), "the background child to have gone");
-    }
-
-    /**
-     * Whether nothing in the agent's group can run. The leader may show 'D' instead of 'T': dash
-     * starts commands with vfork, and a parent whose vfork child was stopped before its exec waits
-     * uninterruptibly for it (the native keeper's first run of this test timed out on exactly that).
-     */
-    private static boolean groupStopped(ProcInspector proc, int pgid) {
-        List<dev.agentharness.supervisor.internal.process.ProcStat> members = proc.liveGroupMembers(pgid, -1, 0);
-        return members.stream().anyMatch(m -> m.pid() == pgid)
-                && members.stream().allMatch(m -> m.state() == 'T'
-                        || (m.state() == 'D' && members.stream().anyMatch(c -> c.ppid() == m.pid() && c.state() == 'T')));
     }
 
     /** Protocol 2: a signal asked of a keeper whose agent has ended (nothing left in its group) is answered "nothing received". */

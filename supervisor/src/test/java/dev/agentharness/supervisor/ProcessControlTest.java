@@ -158,7 +158,7 @@ class ProcessControlTest {
         await(() -> h.stores.outputs().size(s.id()).chunks() > 2, "some output");
         Session paused = h.supervisor.pause(s.id());
         assertEquals(SessionStatus.PAUSED, paused.status());
-        await(() -> groupStopped(s.pid()), "the agent's group to be stopped");
+        await(() -> TestHarness.groupStopped(proc, s.pid()), "the agent's group to be stopped");
         long[] last = {-1};
         await(() -> {
             long now = h.stores.outputs().size(s.id()).bytes();
@@ -245,21 +245,6 @@ class ProcessControlTest {
                 }
             }
         }
-    }
-
-    /**
-     * Whether nothing in the agent's group can run. The leader itself may show 'D' instead of 'T':
-     * dash starts commands with vfork, and a parent whose vfork child was stopped before its exec
-     * waits uninterruptibly for it (seen in CI as a 30 s timeout on a paused {@code sh} loop).
-     */
-    private boolean groupStopped(int pgid) {
-        List<ProcStat> members = new java.util.ArrayList<>(proc.liveGroupMembers(pgid, -1, 0));
-        return members.stream().anyMatch(m -> m.pid() == pgid)
-                && members.stream().allMatch(m -> m.state() == 'T' || (m.state() == 'D' && hasStoppedChild(m.pid(), members)));
-    }
-
-    private static boolean hasStoppedChild(int pid, List<ProcStat> members) {
-        return members.stream().anyMatch(m -> m.ppid() == pid && m.state() == 'T');
     }
 
     private static void sleepQuietly(long ms) {

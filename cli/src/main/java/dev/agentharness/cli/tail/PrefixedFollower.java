@@ -91,21 +91,13 @@ public final class PrefixedFollower {
 
     /**
      * Follows until every session has ended (or, with {@code newSessions}, until interrupted),
-     * asking {@code newSessions} for sessions to add on each status check.
-     */
-    public void follow(Optional<Function<Set<String>, List<Session>>> newSessions, BooleanSupplier daemonAlive)
-            throws IOException, InterruptedException {
-        follow(newSessions, daemonAlive, (Path) null);
-    }
-
-    /**
-     * As {@link #follow(Optional, BooleanSupplier)}, reading as soon as the daemon on {@code socket}
-     * pushes a commit or a change (and on the status-check timer), instead of every 20 ms; without a
-     * daemon there, or once it goes away, every 20 ms again.
+     * asking {@code newSessions} for sessions to add on each status check. Reads as soon as the
+     * daemon on {@code socket} pushes a commit or a change (and on the status-check timer); without a
+     * daemon there, or once it goes away, every 20 ms.
      */
     public void follow(Optional<Function<Set<String>, List<Session>>> newSessions, BooleanSupplier daemonAlive, Path socket)
             throws IOException, InterruptedException {
-        try (PushWakeups wakeups = socket == null ? null : PushWakeups.connect(socket)) {
+        try (PushWakeups wakeups = PushWakeups.connect(socket)) {
             followWaking(newSessions, daemonAlive, wakeups);
         }
     }
@@ -136,7 +128,7 @@ public final class PrefixedFollower {
                     }
                 }
             }
-            if (wakeups != null && wakeups.live()) {
+            if (wakeups.live()) {
                 // Woken by the next commit or change; the timer keeps the status checks going.
                 wakeups.await(any ? 0 : Duration.ofNanos(STATUS_CHECK_NANOS).toMillis());
             } else if (!any) {

@@ -243,4 +243,16 @@ public final class TestHarness implements AutoCloseable {
             stores.close();
         }
     }
+
+    /**
+     * Whether nothing in process group {@code pgid} can run. The leader may show 'D' instead of 'T':
+     * dash starts commands with vfork, and a parent whose vfork child was stopped before its exec
+     * waits uninterruptibly for it (seen in CI as a 30 s timeout on a paused {@code sh} loop).
+     */
+    public static boolean groupStopped(dev.agentharness.supervisor.internal.process.ProcInspector proc, int pgid) {
+        java.util.List<dev.agentharness.supervisor.internal.process.ProcStat> members = proc.liveGroupMembers(pgid, -1, 0);
+        return members.stream().anyMatch(m -> m.pid() == pgid)
+                && members.stream().allMatch(m -> m.state() == 'T'
+                        || (m.state() == 'D' && members.stream().anyMatch(c -> c.ppid() == m.pid() && c.state() == 'T')));
+    }
 }
