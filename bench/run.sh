@@ -97,6 +97,12 @@ if [[ -n "$ONLY" ]]; then
   done
 fi
 
+# pm2 --version starts pm2's daemon in its home: a scratch home, killed after, never ~/.pm2.
+pm2_version() {
+  PM2_HOME="$OUT/pm2-version" "$PM2" --version 2>/dev/null | tail -1
+  PM2_HOME="$OUT/pm2-version" "$PM2" kill >/dev/null 2>&1 || true
+}
+
 install_peers() {
   local need=()
   command -v supervisord >/dev/null || need+=(supervisor)
@@ -107,7 +113,7 @@ install_peers() {
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
   fi
-  if [[ ! -x "$PM2" ]] || [[ "$("$PM2" --version 2>/dev/null | tail -1)" != "$PM2_VERSION" ]]; then
+  if [[ ! -x "$PM2" ]] || [[ "$(pm2_version)" != "$PM2_VERSION" ]]; then
     log "installing pm2@$PM2_VERSION into $PEERS"
     mkdir -p "$PEERS"
     npm install --silent --no-audit --no-fund --prefix "$PEERS" "pm2@$PM2_VERSION" >&2
@@ -139,9 +145,7 @@ environment() {
     printf 'jvm\t%s\n' "$(java -version 2>&1 | sed -n 3p)"
     printf 'harness\t%s\n' "$(h --version 2>&1 | head -1)"
     printf 'supervisord\t%s\n' "$(supervisord --version 2>&1 | head -1)"
-    # pm2 --version starts pm2's daemon in its home; a scratch home, killed after, not ~/.pm2.
-    printf 'pm2\t%s\n' "$(PM2_HOME="$OUT/pm2-version" "$PM2" --version 2>/dev/null | tail -1)"
-    PM2_HOME="$OUT/pm2-version" "$PM2" kill >/dev/null 2>&1 || true
+    printf 'pm2\t%s\n' "$(pm2_version)"
     printf 'node\t%s\n' "$(node --version)"
     printf 'python\t%s\n' "$(python3 --version 2>&1)"
     printf 'sqlite\t%s\n' "$(tool SqliteVersion 2>/dev/null || echo unknown)"
