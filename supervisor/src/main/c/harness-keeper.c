@@ -422,6 +422,7 @@ struct writer {
     int committed;        /* a commit happened that the daemon has not been told of */
     size_t outstanding;   /* charged bytes queued or being committed */
     int closing;
+    int done;             /* the thread has written everything it will and is returning */
     int wake_fd;          /* the main loop's: written when outstanding falls to the limit */
     int turn_fd;          /* HOME/write.lock, whose lock orders the keepers' transactions; -1: none */
     int wal_frames;       /* frames in the WAL after the last commit (the WAL hook) */
@@ -715,8 +716,8 @@ static void checkpoint_if_due(void) {
 
 /*
  * BatchWriter.appendWithRetry: a busy database and a full disk are waited out for as long as they
- * last (the budget holds the agent back meanwhile), except when closing; anything else is tried six
- * more times, then the batch is dropped with an error in the log.
+ * last (the budget holds the agent back meanwhile); when closing, a busy database only for six tries.
+ * Anything else is tried six more times, then the batch is dropped with an error in the log.
  */
 static void commit_with_retry(struct chunk *batch, int count, size_t bytes) {
     static const long delays[] = {50, 100, 200, 400, 800, 1600};
@@ -741,7 +742,10 @@ static void commit_with_retry(struct chunk *batch, int count, size_t bytes) {
             pthread_mutex_lock(&W.mu);
             int closing = W.closing;
             pthread_mutex_unlock(&W.mu);
-            if (closing && attempt >= 6) {
+            /* A full disk is waited out even when closing: the agent has ended, nothing waits on
+               this keeper but its daemon (served meanwhile, see serve_for), and its last output is
+               worth more than a prompt end. A busy database is given up on after a few tries. */
+            if (closing && attempt >= 6 && primary != SQLITE_FULL) {
                 logmsg("WARN", "%s while closing; giving up on %d chunks", sqlite3_errstr(rc), count);
                 return;
             }
@@ -772,6 +776,11 @@ static void *writer_run(void *unused) {
     for (;;) {
         while (W.head == NULL) {
             if (W.closing) {
+                W.done = 1;
+                uint64_t one = 1;
+                if (write(W.wake_fd, &one, sizeof one) < 0) {
+                    /* the main loop also looks on its own timer */
+                }
                 pthread_mutex_unlock(&W.mu);
                 return NULL;
             }
@@ -1867,6 +1876,41 @@ static int write_record_once(const struct buf *text) {
     return 0;
 }
 
+static void poll_once(int timeout);
+
+/*
+ * Waits about ms while serving the socket, so that a daemon that connects meanwhile is greeted and
+ * told of the exit. The keeper's end (the writer's last commits, the exit record) waits out a full
+ * disk; the daemon that had just connected to it then waited for a greeting that never came, and its
+ * `harness start` hung until there was room again (BadInputTortureIT.aHomeOnAFullFileSystem, in CI).
+ */
+static void serve_for(long ms) {
+    int64_t until = mono_ms() + ms;
+    for (int64_t left = ms; left > 0; left = until - mono_ms()) {
+        poll_once((int) left);
+        flush_out();
+    }
+}
+
+/* writer_close, serving the socket while the writer stores what is queued. */
+static void writer_close_serving(void) {
+    if (!W.started) {
+        return;
+    }
+    pthread_mutex_lock(&W.mu);
+    W.closing = 1;
+    pthread_cond_signal(&W.cv);
+    int done = W.done;
+    pthread_mutex_unlock(&W.mu);
+    while (!done) {
+        serve_for(50);
+        pthread_mutex_lock(&W.mu);
+        done = W.done;
+        pthread_mutex_unlock(&W.mu);
+    }
+    writer_close();
+}
+
 static void write_record_eventually(void) {
     struct buf text = {0}, b = {0}, head = {0};
     char when[32], line[64];
@@ -1905,7 +1949,7 @@ static void write_record_eventually(void) {
         if (attempt % 50 == 0) {
             logmsg("WARN", "cannot write the exit record yet (%s); retrying", strerror(errno));
         }
-        sleep_ms(200);
+        serve_for(200);
     }
     buf_free(&text);
     buf_free(&b);
@@ -2122,7 +2166,7 @@ static int run_keeper(const struct spec *s) {
         K.in_fd = -1;
     }
     K.master = -1;
-    writer_close();
+    writer_close_serving();
     write_record_eventually();
 
     struct buf head = {0};

@@ -337,6 +337,52 @@ abstract class KeeperContract {
     }
 
     /**
+     * Regression (CI, BadInputTortureIT.aHomeOnAFullFileSystem): the native keeper retried its exit
+     * record (the disk was full) without serving its socket, so the daemon that had just connected
+     * waited for a greeting, and {@code harness start} hung until there was room again. A keeper that
+     * cannot write its record yet still greets a daemon and tells it the exit; the end follows once
+     * the record is written. The record is kept from being written by a directory where its
+     * temporary file goes, with a file in it so that it cannot be removed.
+     */
+    @Test
+    void aKeeperThatCannotWriteItsExitRecordYetStillGreetsAndTellsTheExit() throws Exception {
+        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        Path go = dir.resolve("go");
+        Session row = h.stores.sessions().claimSlot(spec("echo quick; while [ ! -e " + go + " ]; do sleep 0.05; done; exit 3").build());
+        KeeperFiles files = KeeperFiles.of(dir, row.id());
+        files.ensureDirectory();
+        Path blocker = files.exitRecord().resolveSibling(files.exitRecord().getFileName() + ".tmp");
+        Files.createFile(Files.createDirectory(blocker).resolve("in-the-way"));
+        Path log = dir.resolve("keeper.log");
+        List<String> command = new java.util.ArrayList<>(keeperCommand());
+        command.add(dir.toString());
+        command.add(row.id());
+        Process keeper = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            TestHarness.await(() -> "quick\n".equals(h.output(row.id())), "the agent to start");
+            Files.createFile(go);
+            TestHarness.await(() -> readLog(log).contains("cannot write the exit record yet"), "the keeper to retry its record");
+            RecordingListener told = new RecordingListener();
+            try (KeeperClient client = KeeperClient.connect(files, java.time.Duration.ofSeconds(5))) {
+                client.listen(told, "test");
+                assertEquals(3, told.exited.get(30, java.util.concurrent.TimeUnit.SECONDS).code());
+                Thread.sleep(300);
+                assertTrue(!told.drained.isDone(), "the end waits for the record");
+                Files.delete(blocker.resolve("in-the-way"));
+                Files.delete(blocker);
+                assertEquals("", told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                assertTrue(Files.exists(files.exitRecord()), "the record, written before the end was told");
+                client.acknowledgeExit();
+                assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+            }
+            assertEquals(0, keeper.exitValue());
+        } finally {
+            keeper.destroyForcibly();
+        }
+    }
+
+    /**
      * Live followers depend on it (issue 15): after each commit the keeper tells the daemon, and
      * what it tells of is already in the store when the notice arrives.
      */

@@ -29,6 +29,8 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeeperClient.class);
     /** How long a stop, pause or resume waits for the keeper to say whether anything received it. */
     private static final Duration SIGNAL_ANSWER_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a keeper that accepted a connection may take to greet: it does so at once unless stuck. */
+    public static final Duration GREETING_TIMEOUT = Duration.ofSeconds(10);
 
     /** A keeper that speaks another protocol version; the message is the one line to log. */
     public static final class UnsupportedKeeperException extends IOException {
@@ -89,15 +91,20 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
      * Connects and reads the keeper's greeting.
      *
      * @throws UnsupportedKeeperException for another protocol version (the connection is closed, the keeper left alone)
-     * @throws IOException when nothing answers
+     * @throws IOException when nothing answers, or the keeper does not greet within {@link #GREETING_TIMEOUT}
      */
     public static KeeperClient connect(KeeperFiles files) throws IOException {
+        return connect(files, GREETING_TIMEOUT);
+    }
+
+    /** As {@link #connect(KeeperFiles)}, waiting at most {@code greetingTimeout} for the greeting. */
+    public static KeeperClient connect(KeeperFiles files, Duration greetingTimeout) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(files.socket()));
+            KeeperProtocol.Frame f = readGreeting(ch, greetingTimeout, files.sessionId());
             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(SocketStreams.in(ch), 65536));
             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(SocketStreams.out(ch), 65536));
-            KeeperProtocol.Frame f = KeeperProtocol.read(in);
             if (f == null || f.type() != KeeperProtocol.HELLO || f.payload().length < 4) {
                 throw new IOException("the keeper of session " + files.sessionId() + " did not greet");
             }
@@ -114,6 +121,67 @@ public final class KeeperClient implements AgentControl, AutoCloseable {
             ch.close();
             throw e;
         }
+    }
+
+    /**
+     * The first frame, read with a deadline; the channel is blocking again afterwards, and nothing
+     * beyond the frame has been read. A keeper's socket accepts (the kernel's backlog) before the
+     * keeper greets, so a keeper that is alive but stuck held its daemon here for good: a native
+     * keeper retrying its exit record on a full disk hung {@code harness start} (CI,
+     * BadInputTortureIT.aHomeOnAFullFileSystem). Its callers treat the timeout like a refused connection.
+     */
+    private static KeeperProtocol.Frame readGreeting(SocketChannel ch, Duration timeout, String sessionId) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ch.configureBlocking(false);
+        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+            ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
+            ByteBuffer header = ByteBuffer.allocate(5);
+            if (!fill(ch, selector, header, deadline)) {
+                if (header.position() == 0) {
+                    return null;
+                }
+                throw new java.io.EOFException("the keeper of session " + sessionId + " closed the connection in its greeting");
+            }
+            header.flip();
+            byte type = header.get();
+            int length = header.getInt();
+            if (length < 0 || length > KeeperProtocol.MAX_FRAME) {
+                throw new IOException("the keeper of session " + sessionId + " sent a frame of " + length + " bytes");
+            }
+            ByteBuffer payload = ByteBuffer.allocate(length);
+            if (!fill(ch, selector, payload, deadline)) {
+                throw new java.io.EOFException("the keeper of session " + sessionId + " closed the connection in its greeting");
+            }
+            return new KeeperProtocol.Frame(type, payload.array());
+        } catch (java.net.SocketTimeoutException e) {
+            throw new java.net.SocketTimeoutException("the keeper of session " + sessionId + " did not greet within "
+                    + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms"));
+        } finally {
+            if (ch.isOpen()) {
+                // Deregistered when the selector closed; a channel still registered cannot block again.
+                ch.configureBlocking(true);
+            }
+        }
+    }
+
+    /** Reads until {@code buf} is full: true; at end of stream: false. */
+    private static boolean fill(SocketChannel ch, java.nio.channels.Selector selector, ByteBuffer buf, long deadline)
+            throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf);
+            if (n < 0) {
+                return false;
+            }
+            if (n == 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new java.net.SocketTimeoutException();
+                }
+                selector.select(left);
+                selector.selectedKeys().clear();
+            }
+        }
+        return true;
     }
 
     public Hello hello() {

@@ -71,6 +71,21 @@ class KeeperClientTest {
         keeper.get(10, TimeUnit.SECONDS);
     }
 
+    /** Regression (CI): a native keeper retrying its exit record on a full disk never greeted, and {@code harness start} hung. */
+    @Test
+    void aKeeperThatAcceptsButNeverGreetsIsGivenUp() throws Exception {
+        KeeperFiles files = KeeperFiles.of(home, "S0");
+        files.ensureDirectory();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(files.socket()));
+            // Never accepted: the kernel's backlog completes the connection, as for a keeper that is busy elsewhere.
+            java.net.SocketTimeoutException e = assertThrows(java.net.SocketTimeoutException.class,
+                    () -> KeeperClient.connect(files, java.time.Duration.ofMillis(300)));
+            assertEquals("the keeper of session S0 did not greet within 300 ms", e.getMessage());
+        }
+    }
+
+    /** The greeting is read without a byte too many: frames sent right behind it reach the listener. */
     @Test
     void theGreetingAndTheFramesArriveInOrder() throws Exception {
         KeeperFiles files = KeeperFiles.of(home, "S2");
