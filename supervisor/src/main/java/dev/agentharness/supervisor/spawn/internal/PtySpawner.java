@@ -3,6 +3,7 @@ package dev.agentharness.supervisor.spawn.internal;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
+import com.pty4j.unix.UnixPtyProcess;
 import dev.agentharness.core.StreamType;
 import dev.agentharness.core.TerminalSize;
 import dev.agentharness.core.error.SpawnException;
@@ -88,7 +89,7 @@ public final class PtySpawner implements Spawner {
         } catch (IOException e) {
             throw new SpawnException("could not spawn " + request.command().get(0) + " on a terminal: " + e.getMessage());
         }
-        PtyAgent agent = new PtyAgent(process, listener, new ExitWatcher(libc));
+        PtyAgent agent = new PtyAgent(process, listener, new ExitWatcher(libc), new TerminalDrain(libc));
         agent.start();
         return agent;
     }
@@ -108,9 +109,11 @@ public final class PtySpawner implements Spawner {
         private final ExitWatcher exitWatcher;
         private final int pid;
         private final AtomicBoolean exitReported = new AtomicBoolean();
+        private final TerminalDrain drain;
 
-        PtyAgent(PtyProcess process, AgentListener listener, ExitWatcher exitWatcher) {
+        PtyAgent(PtyProcess process, AgentListener listener, ExitWatcher exitWatcher, TerminalDrain drain) {
             this.process = process;
+            this.drain = drain;
             this.listener = listener;
             this.exitWatcher = exitWatcher;
             this.pid = (int) process.pid();
@@ -146,6 +149,10 @@ public final class PtySpawner implements Spawner {
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     listener.onOutput(StreamType.PTY, ByteBuffer.wrap(buf, 0, n));
+                }
+                // pty4j's stream ends at the agent's exit even with output still on its way (TerminalDrain).
+                if (process instanceof UnixPtyProcess unix) {
+                    drain.drain(unix.getPty().getMasterFD(), buf, b -> listener.onOutput(StreamType.PTY, b));
                 }
             } catch (IOException e) {
                 // EIO: every process holding the terminal's slave side has gone: the terminal's end of file.
