@@ -310,11 +310,7 @@ abstract class KeeperContract {
         h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
         Session row = h.stores.sessions().claimSlot(spec("echo quick; echo oops >&2; exit 3").build());
         KeeperFiles files = KeeperFiles.of(dir, row.id());
-        List<String> command = new java.util.ArrayList<>(keeperCommand());
-        command.add(dir.toString());
-        command.add(row.id());
-        Process keeper = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("keeper.log").toFile()).start();
+        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
         try {
             TestHarness.await(() -> Files.exists(files.exitRecord()), "the agent to end and its record to be written");
             assertTrue(keeper.isAlive(), "the keeper waits for the daemon that started it");
@@ -354,11 +350,7 @@ abstract class KeeperContract {
         Path blocker = files.exitRecord().resolveSibling(files.exitRecord().getFileName() + ".tmp");
         Files.createFile(Files.createDirectory(blocker).resolve("in-the-way"));
         Path log = dir.resolve("keeper.log");
-        List<String> command = new java.util.ArrayList<>(keeperCommand());
-        command.add(dir.toString());
-        command.add(row.id());
-        Process keeper = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process keeper = keeperProcess(dir, dir, row.id(), log);
         try {
             TestHarness.await(() -> "quick\n".equals(h.output(row.id())), "the agent to start");
             Files.createFile(go);
