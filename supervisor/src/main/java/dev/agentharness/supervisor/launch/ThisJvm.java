@@ -58,15 +58,27 @@ public final class ThisJvm {
      * @param extraOptionsEnv the environment variable whose value (split on whitespace) follows the
      *                        options, or null
      * @param sharedArchive   whether to use the launcher's AppCDS archive beside the jar, if there is one
+     *                        and the extra options name no archive of their own (theirs wins)
      */
     public static List<String> javaCommand(List<String> options, String extraOptionsEnv, Map<String, String> env,
                                            boolean sharedArchive) {
+        Optional<Path> archive = sharedArchive
+                ? jar().map(j -> j.resolveSibling("harness.jsa")).filter(Files::isReadable) : Optional.empty();
+        return javaCommand(options, extraOptionsEnv, env, archive);
+    }
+
+    /** As {@link #javaCommand(List, String, Map, boolean)}, with the archive to use given. */
+    static List<String> javaCommand(List<String> options, String extraOptionsEnv, Map<String, String> env,
+                                    Optional<Path> archive) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
         String extra = extraOptionsEnv == null ? null : env.get(extraOptionsEnv);
+        boolean ownArchive = false;
         if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
+            List<String> extras = List.of(extra.trim().split("\\s+"));
+            command.addAll(extras);
+            ownArchive = extras.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=") || o.startsWith("-XX:ArchiveClassesAtExit="));
         }
         for (String property : INHERITED_PROPERTIES) {
             String value = System.getProperty(property);
@@ -74,9 +86,8 @@ public final class ThisJvm {
                 command.add("-D" + property + "=" + value);
             }
         }
-        if (sharedArchive) {
-            jar().map(j -> j.resolveSibling("harness.jsa")).filter(Files::isReadable)
-                    .ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
+        if (!ownArchive) {
+            archive.ifPresent(a -> command.add("-XX:SharedArchiveFile=" + a));
         }
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath()));
