@@ -878,14 +878,21 @@ static void *writer_run(void *unused) {
 }
 
 /* Writes what is queued (giving up on a busy or full database after a few tries) and stops. */
+/* Tells the writer to store what is queued and stop; returns whether it has already stopped. */
+static int writer_stop_asked(void) {
+    pthread_mutex_lock(&W.mu);
+    W.closing = 1;
+    pthread_cond_signal(&W.cv);
+    int done = W.done;
+    pthread_mutex_unlock(&W.mu);
+    return done;
+}
+
 static void writer_close(void) {
     if (!W.started) {
         return;
     }
-    pthread_mutex_lock(&W.mu);
-    W.closing = 1;
-    pthread_cond_signal(&W.cv);
-    pthread_mutex_unlock(&W.mu);
+    writer_stop_asked();
     pthread_join(W.thread, NULL);
     W.started = 0;
 }
@@ -1383,10 +1390,7 @@ static void read_output(int index) {
     static unsigned char data[READ_BYTES];
     ssize_t n = read(K.out_fd[index], data, sizeof data);
     if (n > 0) {
-        for (size_t at = 0; at < (size_t) n; at += MAX_CHUNK_BYTES) {
-            size_t left = (size_t) n - at;
-            on_bytes(stream_of(index), data + at, left < MAX_CHUNK_BYTES ? left : MAX_CHUNK_BYTES);
-        }
+        on_bytes(stream_of(index), data, (size_t) n); /* writer_enqueue cuts it into chunks */
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR && errno != EWOULDBLOCK)) {
         /* end of file; on a terminal EIO: every holder of its slave side has gone */
         close_output(index);
@@ -1926,16 +1930,8 @@ static void writer_close_serving(void) {
     if (!W.started) {
         return;
     }
-    pthread_mutex_lock(&W.mu);
-    W.closing = 1;
-    pthread_cond_signal(&W.cv);
-    int done = W.done;
-    pthread_mutex_unlock(&W.mu);
-    while (!done) {
+    while (!writer_stop_asked()) {
         serve_for(50);
-        pthread_mutex_lock(&W.mu);
-        done = W.done;
-        pthread_mutex_unlock(&W.mu);
     }
     writer_close();
 }
