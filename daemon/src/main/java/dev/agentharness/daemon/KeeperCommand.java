@@ -32,7 +32,7 @@ public final class KeeperCommand {
     public static final String NATIVE_KEEPER = "harness-keeper";
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx16m", "-Xms4m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
-            "-XX:MaxMetaspaceSize=48m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+            "-XX:MaxMetaspaceSize=48m");
     private KeeperCommand() {
     }
 

@@ -43,8 +43,7 @@ public final class DaemonLauncher {
      * young, and a bigger eden copies it less often (3-agent capture: 3.15 s against 3.48 s, run
      * for run on a quiet machine).
      */
-    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx96m", "-Xmn48m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-            "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx96m", "-Xmn48m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
     private final HarnessHome home;
     private final Duration timeout;

@@ -17,6 +17,12 @@ import java.util.Optional;
  * drift apart.
  */
 public final class ThisJvm {
+    /**
+     * With an archive: used when it fits this JVM, else ignored without a word (an archive of another
+     * build's jar would otherwise print warnings into a daemon's or an agent hook's output).
+     */
+    static final List<String> QUIET_ARCHIVE = List.of("-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
     /** Passed on to every copy: where sqlite-jdbc's native library was unpacked, and temp files. */
     private static final List<String> INHERITED_PROPERTIES = List.of(
             "org.sqlite.lib.path", "org.sqlite.lib.name", "org.sqlite.tmpdir", "java.io.tmpdir");
@@ -58,7 +64,8 @@ public final class ThisJvm {
      * @param extraOptionsEnv the environment variable whose value (split on whitespace) follows the
      *                        options, or null
      * @param sharedArchive   whether to use the launcher's AppCDS archive beside the jar, if there is one
-     *                        and the extra options name no archive of their own (theirs wins)
+     *                        and the extra options name no archive of their own (theirs wins); it is
+     *                        used quietly ({@link #QUIET_ARCHIVE})
      */
     public static List<String> javaCommand(List<String> options, String extraOptionsEnv, Map<String, String> env,
                                            boolean sharedArchive) {
@@ -70,24 +77,25 @@ public final class ThisJvm {
     /** As {@link #javaCommand(List, String, Map, boolean)}, with the archive to use given. */
     static List<String> javaCommand(List<String> options, String extraOptionsEnv, Map<String, String> env,
                                     Optional<Path> archive) {
+        String extra = extraOptionsEnv == null ? null : env.get(extraOptionsEnv);
+        List<String> extras = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+        boolean ownArchive = extras.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=") || o.startsWith("-XX:ArchiveClassesAtExit="));
+        boolean useArchive = archive.isPresent() && !ownArchive;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
-        String extra = extraOptionsEnv == null ? null : env.get(extraOptionsEnv);
-        boolean ownArchive = false;
-        if (extra != null && !extra.isBlank()) {
-            List<String> extras = List.of(extra.trim().split("\\s+"));
-            command.addAll(extras);
-            ownArchive = extras.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=") || o.startsWith("-XX:ArchiveClassesAtExit="));
+        if (useArchive) {
+            command.addAll(QUIET_ARCHIVE); // before the extras, which may say otherwise
         }
+        command.addAll(extras);
         for (String property : INHERITED_PROPERTIES) {
             String value = System.getProperty(property);
             if (value != null) {
                 command.add("-D" + property + "=" + value);
             }
         }
-        if (!ownArchive) {
-            archive.ifPresent(a -> command.add("-XX:SharedArchiveFile=" + a));
+        if (useArchive) {
+            command.add("-XX:SharedArchiveFile=" + archive.get());
         }
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath()));

@@ -23,6 +23,17 @@ class ThisJvmTest {
         int archive = command.indexOf("-XX:SharedArchiveFile=/opt/harness/harness.jsa");
         assertTrue(archive > command.indexOf("-Dy=2") && command.indexOf("-Dy=2") > command.indexOf("-Xmx96m"), command.toString());
         assertEquals("-cp", command.get(command.size() - 2));
+        // Quietly, and where the extras can still say otherwise.
+        assertTrue(command.indexOf("-Xlog:cds=off") > command.indexOf("-Xmx96m") && command.indexOf("-Xlog:cds=off") < command.indexOf("-Dx=1"),
+                command.toString());
+        assertTrue(command.containsAll(ThisJvm.QUIET_ARCHIVE), command.toString());
+    }
+
+    @Test
+    void withoutAnArchiveNothingAboutOneIsSaid() {
+        List<String> command = ThisJvm.javaCommand(List.of("-Xmx96m"), "EXTRA", Map.of(), Optional.empty());
+        assertEquals(0, archiveOptions(command));
+        assertTrue(command.stream().noneMatch(ThisJvm.QUIET_ARCHIVE::contains), command.toString());
     }
 
     /** The tests' daemons bring an archive of their own (and record one with ArchiveClassesAtExit): theirs wins. */

@@ -40,7 +40,7 @@ public final class AgentHookSetup {
     /** The CLI's entry point; the hook is its {@code hook} command. */
     static final String CLI_MAIN_CLASS = "dev.agentharness.cli.Main";
     static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-Xmx64m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+            "-Xmx64m");
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./=:,@%+-]+");
 
     private final HarnessHome home;
