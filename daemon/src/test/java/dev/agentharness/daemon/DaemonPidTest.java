@@ -16,8 +16,9 @@ class DaemonPidTest {
     void aZombieIsNotRunningThoughTheJdkCallsItAlive() throws Exception {
         // Regression: `harness shutdown` waited on ProcessHandle.isAlive(), which is true for a daemon
         // that has exited but that init has not reaped yet (about 2 s late in the test VM).
-        // The `sleep 0.1` below becomes a zombie: its parent execs `sleep 30`, which never reaps it.
-        Process parent = new ProcessBuilder(List.of("sh", "-c", "sleep 0.1 & echo $!; exec sleep 30")).start();
+        // The `sleep 1` below becomes a zombie: its parent execs `sleep 30`, which never reaps it. (A
+        // second, not less, so that it surely still runs when first asked.)
+        Process parent = new ProcessBuilder(List.of("sh", "-c", "sleep 1 & echo $!; exec sleep 30")).start();
         try {
             long zombie = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII))
                     .readLine().trim());

@@ -307,10 +307,9 @@ abstract class KeeperContract {
      */
     @Test
     void aKeeperWhoseAgentEndedBeforeAnyDaemonConnectedWaitsToTellIt() throws Exception {
-        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
-        Session row = h.stores.sessions().claimSlot(spec("echo quick; echo oops >&2; exit 3").build());
+        Session row = claimedWithoutAKeeper("echo quick; echo oops >&2; exit 3");
         KeeperFiles files = KeeperFiles.of(dir, row.id());
-        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        Process keeper = detachedKeeper(row);
         try {
             TestHarness.await(() -> Files.exists(files.exitRecord()), "the agent to end and its record to be written");
             assertTrue(keeper.isAlive(), "the keeper waits for the daemon that started it");
@@ -320,10 +319,8 @@ abstract class KeeperContract {
                 client.listen(told, "test");
                 assertEquals(3, told.exited.get(30, java.util.concurrent.TimeUnit.SECONDS).code());
                 assertEquals("oops\n", told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS));
-                client.acknowledgeExit();
-                assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+                assertLeavesOnceAcknowledged(client, keeper);
             }
-            assertEquals(0, keeper.exitValue());
             assertTrue(!Files.exists(files.socket()), "its socket is gone");
             assertEquals("quick\n", h.output(row.id(), EnumSet.of(StreamType.STDOUT)));
             assertEquals("oops\n", h.output(row.id(), EnumSet.of(StreamType.STDERR)));
@@ -342,15 +339,14 @@ abstract class KeeperContract {
      */
     @Test
     void aKeeperThatCannotWriteItsExitRecordYetStillGreetsAndTellsTheExit() throws Exception {
-        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
         Path go = dir.resolve("go");
-        Session row = h.stores.sessions().claimSlot(spec("echo quick; while [ ! -e " + go + " ]; do sleep 0.05; done; exit 3").build());
+        Session row = claimedWithoutAKeeper("echo quick; while [ ! -e " + go + " ]; do sleep 0.05; done; exit 3");
         KeeperFiles files = KeeperFiles.of(dir, row.id());
         files.ensureDirectory();
         Path blocker = files.exitRecord().resolveSibling(files.exitRecord().getFileName() + ".tmp");
         Files.createFile(Files.createDirectory(blocker).resolve("in-the-way"));
+        Process keeper = detachedKeeper(row);
         Path log = dir.resolve("keeper.log");
-        Process keeper = keeperProcess(dir, dir, row.id(), log);
         try {
             TestHarness.await(() -> "quick\n".equals(h.output(row.id())), "the agent to start");
             Files.createFile(go);
@@ -365,10 +361,8 @@ abstract class KeeperContract {
                 Files.delete(blocker);
                 assertEquals("", told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS));
                 assertTrue(Files.exists(files.exitRecord()), "the record, written before the end was told");
-                client.acknowledgeExit();
-                assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+                assertLeavesOnceAcknowledged(client, keeper);
             }
-            assertEquals(0, keeper.exitValue());
         } finally {
             keeper.destroyForcibly();
         }
@@ -380,12 +374,10 @@ abstract class KeeperContract {
      */
     @Test
     void eachCommitIsToldToTheDaemonOnceItIsStored() throws Exception {
-        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
         Path go = dir.resolve("go");
-        Session row = h.stores.sessions().claimSlot(spec("echo first; while [ ! -e '" + go + "' ]; do sleep 0.05; done; echo second")
-                .build());
+        Session row = claimedWithoutAKeeper("echo first; while [ ! -e '" + go + "' ]; do sleep 0.05; done; echo second");
         KeeperFiles files = KeeperFiles.of(dir, row.id());
-        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        Process keeper = detachedKeeper(row);
         try {
             java.util.concurrent.LinkedBlockingQueue<String> storedAtNotice = new java.util.concurrent.LinkedBlockingQueue<>();
             RecordingListener told = new RecordingListener(() -> storedAtNotice.add(h.output(row.id())));
@@ -399,12 +391,29 @@ abstract class KeeperContract {
                 } while (!stored.contains("second"));
                 assertEquals("first\nsecond\n", stored, "what a notice tells of is in the store");
                 told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                client.acknowledgeExit();
-                assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+                assertLeavesOnceAcknowledged(client, keeper);
             }
         } finally {
             keeper.destroyForcibly();
         }
+    }
+
+    /** A session's row, claimed in a store opened here, with no keeper yet (the test starts its own). */
+    private Session claimedWithoutAKeeper(String script) {
+        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
+        return h.stores.sessions().claimSlot(spec(script).build());
+    }
+
+    /** A keeper for {@code row} with no daemon, logging to keeper.log in the home. */
+    private Process detachedKeeper(Session row) throws java.io.IOException {
+        return keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+    }
+
+    /** Acknowledges the end as a daemon does, after which the keeper exits 0. */
+    private static void assertLeavesOnceAcknowledged(KeeperClient client, Process keeper) throws InterruptedException {
+        client.acknowledgeExit();
+        assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+        assertEquals(0, keeper.exitValue());
     }
 
     private Process keeperProcess(Path cwd, Path home, String argument, Path log) throws java.io.IOException {
@@ -515,11 +524,10 @@ abstract class KeeperContract {
     /** Each commit is told to a connected daemon (COMMITTED), whose live bus then pushes the output to followers. */
     @Test
     void aConnectedDaemonIsToldOfCommits() throws Exception {
-        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
         Path go = dir.resolve("go");
-        Session row = h.stores.sessions().claimSlot(spec("while [ ! -e " + go + " ]; do sleep 0.02; done; echo one").build());
+        Session row = claimedWithoutAKeeper("while [ ! -e " + go + " ]; do sleep 0.02; done; echo one");
         KeeperFiles files = KeeperFiles.of(dir, row.id());
-        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        Process keeper = detachedKeeper(row);
         try {
             RecordingListener told = new RecordingListener();
             try (KeeperClient c = connectWhenListening(files)) {
@@ -528,8 +536,7 @@ abstract class KeeperContract {
                 told.drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
                 assertTrue(told.commitsAtDrain >= 1, "told of the commit before the end");
                 assertEquals("one\n", h.output(row.id()));
-                c.acknowledgeExit();
-                assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
+                assertLeavesOnceAcknowledged(c, keeper);
             }
         } finally {
             keeper.destroyForcibly();
@@ -595,10 +602,9 @@ abstract class KeeperContract {
     /** Protocol 2: a signal asked of a keeper whose agent has ended (nothing left in its group) is answered "nothing received". */
     @Test
     void aSignalAfterTheAgentEndedIsAnsweredNothingReceived() throws Exception {
-        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
-        Session row = h.stores.sessions().claimSlot(spec("echo bye; exit 3").build());
+        Session row = claimedWithoutAKeeper("echo bye; exit 3");
         KeeperFiles files = KeeperFiles.of(dir, row.id());
-        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        Process keeper = detachedKeeper(row);
         try (KeeperClient client = connectWhenListening(files)) {
             RecordingListener told = new RecordingListener();
             client.listen(told, "test");
@@ -607,9 +613,7 @@ abstract class KeeperContract {
                 assertEquals(AgentControl.Relayed.NOTHING_RECEIVED, client.signal(signal), signal.name());
             }
             assertTrue(keeper.isAlive(), "the keeper is unharmed: " + readLog(dir.resolve("keeper.log")));
-            client.acknowledgeExit();
-            assertTrue(keeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "it leaves once acknowledged");
-            assertEquals(0, keeper.exitValue());
+            assertLeavesOnceAcknowledged(client, keeper);
         } finally {
             keeper.destroyForcibly();
         }
@@ -622,10 +626,9 @@ abstract class KeeperContract {
      */
     @Test
     void unknownFramesAndSignalsAreRefusedSafely() throws Exception {
-        h = TestHarness.open(dir, java.time.Clock.systemUTC(), TestHarness.fastConfig());
-        Session row = h.stores.sessions().claimSlot(spec("echo ready; sleep 60").build());
+        Session row = claimedWithoutAKeeper("echo ready; sleep 60");
         KeeperFiles files = KeeperFiles.of(dir, row.id());
-        Process keeper = keeperProcess(dir, dir, row.id(), dir.resolve("keeper.log"));
+        Process keeper = detachedKeeper(row);
         try {
             connectWhenListening(files).close(); // listening
             try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentharness.daemon.DaemonPid;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -365,20 +366,11 @@ public final class HarnessProcesses {
     }
 
     /**
-     * Whether {@code pid} is a running process. A zombie counts as dead: it has exited and let go of
-     * everything (locks, sockets, its process group's terminal), it only waits for a parent to reap it.
-     * {@link ProcessHandle#isAlive} says "alive" for one, and a daemon or keeper runs in a session of its
-     * own, so its parent is init: on this machine's init (a VM agent that reaps about every two
-     * seconds) every wait for a daemon to exit took two seconds longer than the daemon did.
+     * Whether {@code pid} is a running process; a zombie counts as dead ({@link DaemonPid#running}: a
+     * daemon or keeper's parent is init, which may reap it seconds late).
      */
     public static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException | RuntimeException gone) {
-            return false;
-        }
+        return DaemonPid.running(pid);
     }
 
     public static void kill(long pid, String signal) {
