@@ -6,6 +6,7 @@ import dev.agentharness.cli.command.HarnessCommand;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.List;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -39,7 +40,40 @@ public final class HarnessCli {
         }
     }
 
+    /**
+     * Runs one command inside the daemon, for the native client: as {@link #run(String...)}, but
+     * logging is the daemon's (left alone), no stores are opened ahead, and the command runs only if
+     * {@code hostable} accepts its parsed command line; otherwise nothing runs and nothing is
+     * printed. A command line that does not parse is answered here, as the CLI's JVM would.
+     *
+     * @return the exit code, or empty when {@code hostable} refused
+     */
+    public OptionalInt runHosted(String[] args, Hostable hostable) {
+        GlobalOptions global = new GlobalOptions();
+        CommandContext ctx = new CommandContext(env, global, new StoreOpener(env.clock()), null);
+        boolean[] refused = {false};
+        int code = run(args, commandName(args), ctx, global, parsed -> {
+            if (!hostable.test(parsed, ctx)) {
+                refused[0] = true;
+                return ExitCodes.ERROR;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        return refused[0] ? OptionalInt.empty() : OptionalInt.of(code);
+    }
+
+    /** Decides, once a command line is parsed, whether the daemon runs it ({@link #runHosted}). */
+    @FunctionalInterface
+    public interface Hostable {
+        boolean test(CommandLine.ParseResult parsed, CommandContext ctx);
+    }
+
     private int run(String[] args, String chosen, CommandContext ctx, GlobalOptions global) {
+        return run(args, chosen, ctx, global, new CommandLine.RunLast());
+    }
+
+    private int run(String[] args, String chosen, CommandContext ctx, GlobalOptions global,
+                    CommandLine.IExecutionStrategy strategy) {
         ContextFactory factory = new ContextFactory(ctx);
         CommandLine cl = new CommandLine(new HarnessCommand(ctx), factory);
         boolean all = (chosen == null && !versionOnly(args)) || (chosen != null && WHOLE_MODEL.contains(chosen));
@@ -64,6 +98,7 @@ public final class HarnessCli {
         cl.setOut(env.out());
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, arguments) -> usageError(ex, err));
+        cl.setExecutionStrategy(strategy);
         cl.setExecutionExceptionHandler((ex, command, parsed) -> {
             env.flush();
             env.err().println("harness: " + Errors.describe(ex));
@@ -85,7 +120,7 @@ public final class HarnessCli {
      * The command the arguments name, when they name a known one; null otherwise (help, --version,
      * a typo), in which case every command is registered so that help and suggestions are complete.
      */
-    static String commandName(String[] args) {
+    public static String commandName(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--home")) {
@@ -109,7 +144,7 @@ public final class HarnessCli {
      * Whether {@code --debug} is among harness's own options: before {@code --}, and for start and
      * run before the agent's command line begins.
      */
-    static boolean debugRequested(String[] args, String chosen) {
+    public static boolean debugRequested(String[] args, String chosen) {
         boolean afterCommand = false;
         for (String arg : args) {
             if (arg.equals("--")) {
@@ -132,7 +167,7 @@ public final class HarnessCli {
      * Whether the arguments may ask for help: {@code --help}, or {@code -h} alone or among clustered
      * short options, before {@code --}. Errs on the side of yes (an agent's own {@code -h} counts).
      */
-    static boolean helpRequested(String[] args) {
+    public static boolean helpRequested(String[] args) {
         for (String arg : args) {
             if (arg.equals("--")) {
                 return false;

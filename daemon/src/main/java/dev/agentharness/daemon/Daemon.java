@@ -42,6 +42,7 @@ public final class Daemon implements DaemonControl {
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final AtomicReference<String> shutdownReason = new AtomicReference<>();
     private final boolean keepAgentsOnTerm;
+    private final CommandHost commands;
     private volatile boolean keepAgents;
     private final Instant startedAt;
     /** How often the daemon checks that its home is still there. */
@@ -65,6 +66,15 @@ public final class Daemon implements DaemonControl {
      */
     public Daemon(HarnessHome home, SupervisorConfig config, Clock clock, boolean keepAgentsOnTerm,
                   java.time.Duration retention) {
+        this(home, config, clock, keepAgentsOnTerm, retention, CommandHost.NONE);
+    }
+
+    /**
+     * @param commands what runs CLI command lines for the native client ({@link CommandHost})
+     */
+    public Daemon(HarnessHome home, SupervisorConfig config, Clock clock, boolean keepAgentsOnTerm,
+                  java.time.Duration retention, CommandHost commands) {
+        this.commands = commands;
         this.keepAgentsOnTerm = keepAgentsOnTerm;
         this.home = home;
         this.config = config;
@@ -106,7 +116,7 @@ public final class Daemon implements DaemonControl {
             var service = new LocalHarnessService(supervisor, stores.sessions(), stores.runs(),
                     new StoreReads(stores.sessions(), stores.outputs(), stores.events(), PromptRulesFile.load(home.dir())),
                     wiring.bus(), config.stopGrace());
-            var handler = new RequestHandler(service, supervisor, stores.queue(), mapper, clock, this);
+            var handler = new RequestHandler(service, supervisor, stores.queue(), mapper, clock, this, commands);
             dashboard = new Dashboard(service, home, clock);
             server = new ControlServer(home.socket(), handler);
             server.start();

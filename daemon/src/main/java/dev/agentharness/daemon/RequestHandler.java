@@ -60,12 +60,19 @@ public final class RequestHandler {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final DaemonControl daemon;
+    private final CommandHost commands;
     /** Queued starts that a client waits for, by queue id: completed exceptionally when the request is cancelled. */
     private final java.util.Map<Long, java.util.concurrent.CompletableFuture<Session>> cancellations =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     public RequestHandler(LocalHarnessService service, Supervisor supervisor, StartQueue queue,
                           ObjectMapper mapper, Clock clock, DaemonControl daemon) {
+        this(service, supervisor, queue, mapper, clock, daemon, CommandHost.NONE);
+    }
+
+    public RequestHandler(LocalHarnessService service, Supervisor supervisor, StartQueue queue,
+                          ObjectMapper mapper, Clock clock, DaemonControl daemon, CommandHost commands) {
+        this.commands = commands;
         this.service = service;
         this.supervisor = supervisor;
         this.queue = queue;
@@ -125,6 +132,7 @@ public final class RequestHandler {
             case ControlProtocol.OP_QUEUE_CANCEL -> cancelQueued(request);
             case ControlProtocol.OP_SUBSCRIBE -> subscribe(request, waiter);
             case ControlProtocol.OP_WEB -> web(request);
+            case ControlProtocol.OP_COMMAND -> command(request, waiter);
             default -> throw new BadRequestException("unknown op '" + op + "'");
         };
     }
@@ -252,6 +260,64 @@ public final class RequestHandler {
         r.put("bytes", bytes.length);
         r.put("closed", close);
         return r;
+    }
+
+    /**
+     * A CLI command line run here for the native client ({@link CommandHost}). What the command
+     * prints goes out as it is flushed, as {@code {"out":BASE64}} and {@code {"err":BASE64}} lines.
+     * A client that leaves does not stop the command: what it asked for (a start, a stop) is done.
+     */
+    private ObjectNode command(JsonNode request, Waiter waiter) {
+        CommandHost.Call call = commandCall(request);
+        commands.check(call);
+        ProgressStream out = new ProgressStream(waiter, "out");
+        ProgressStream err = new ProgressStream(waiter, "err");
+        int exit = commands.run(call, out, err);
+        ObjectNode r = ok();
+        r.put("exit", exit);
+        return r;
+    }
+
+    private static CommandHost.Call commandCall(JsonNode request) {
+        JsonNode argsNode = request.get("args");
+        if (argsNode == null || !argsNode.isArray()) {
+            throw new BadRequestException("field 'args' must be an array of strings");
+        }
+        java.util.List<String> args = new java.util.ArrayList<>();
+        for (JsonNode a : argsNode) {
+            if (!a.isTextual()) {
+                throw new BadRequestException("field 'args' must be an array of strings");
+            }
+            args.add(a.asText());
+        }
+        java.nio.file.Path cwd = absolutePath(JsonFields.requireText(request, "cwd"), "cwd");
+        JsonNode envNode = request.get("env");
+        if (envNode == null || !envNode.isObject()) {
+            throw new BadRequestException("field 'env' must be an object of strings");
+        }
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        for (var it = envNode.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new BadRequestException("field 'env' must map variable names to strings");
+            }
+            env.put(e.getKey(), e.getValue().asText());
+        }
+        JsonNode jar = JsonFields.requireObject(request, "jar");
+        return new CommandHost.Call(args, cwd, env, absolutePath(JsonFields.requireText(jar, "path"), "jar.path"),
+                jar.path("size").asLong(-1), jar.path("mtime").asLong(-1));
+    }
+
+    private static java.nio.file.Path absolutePath(String text, String field) {
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(text);
+            if (p.isAbsolute()) {
+                return p;
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // Refused below.
+        }
+        throw new BadRequestException("field '" + field + "' must be an absolute path");
     }
 
     /** {@code {"op":"resize","session":"…","size":"COLSxROWS"}}: a terminal session's new size. */
@@ -405,6 +471,9 @@ public final class RequestHandler {
             log.error("{} failed", ControlChars.forLog(op), e);
             message = "internal error in the daemon: " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "") + " (see daemon.log)";
+        } else if (code == ErrorKind.NOT_HOSTED) {
+            // Every tail or attach through the native client asks first: routine, not news for daemon.log.
+            log.debug("{} not hosted: {}", ControlChars.forLog(op), ControlChars.forLog(message));
         } else {
             log.info("{} refused: {}", ControlChars.forLog(op), ControlChars.forLog(message));
         }

@@ -126,13 +126,67 @@ class ControlServerTest {
         };
         SessionReads reads = new StoreReads(sessions, null, null, PromptRules.defaults());
         LocalHarnessService service = new LocalHarnessService(supervisor, sessions, runs, reads, null, Duration.ofSeconds(10));
-        RequestHandler handler = new RequestHandler(service, supervisor, queue, mapper, Clock.systemUTC(), control);
+        CommandHost delegating = new CommandHost() {
+            @Override
+            public void check(Call call) {
+                host.check(call);
+            }
+
+            @Override
+            public int run(Call call, java.io.OutputStream out, java.io.OutputStream err) {
+                return host.run(call, out, err);
+            }
+        };
+        RequestHandler handler = new RequestHandler(service, supervisor, queue, mapper, Clock.systemUTC(), control, delegating);
         this.handler = handler;
         server = new ControlServer(socket, handler);
         server.start();
     }
 
     private RequestHandler handler;
+    /** What runs the {@code command} op's command lines; none unless a test sets one. */
+    private volatile CommandHost host = CommandHost.NONE;
+
+    private static final String COMMAND_LINE = "{\"op\":\"command\",\"args\":[\"ps\"],\"cwd\":\"/tmp\",\"env\":{\"A\":\"b\"},"
+            + "\"jar\":{\"path\":\"/x/harness.jar\",\"size\":5,\"mtime\":7}}\n";
+
+    @Test
+    void aHostedCommandSendsWhatItPrintsAsItComesThenItsExit() throws IOException {
+        List<CommandHost.Call> calls = new java.util.ArrayList<>();
+        host = new CommandHost() {
+            @Override
+            public void check(Call call) {
+                calls.add(call);
+            }
+
+            @Override
+            public int run(Call call, java.io.OutputStream out, java.io.OutputStream err) {
+                try {
+                    out.write("table\n".getBytes(StandardCharsets.UTF_8));
+                    err.write(new byte[] {(byte) 0xff, 0});
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return 4;
+            }
+        };
+        try (SocketChannel ch = connect()) {
+            ch.write(ByteBuffer.wrap(COMMAND_LINE.getBytes(StandardCharsets.UTF_8)));
+            assertEquals("{\"out\":\"dGFibGUK\"}", readLine(ch));
+            assertEquals("{\"err\":\"/wA=\"}", readLine(ch));
+            assertEquals("{\"ok\":true,\"exit\":4}", readLine(ch));
+        }
+        assertEquals(List.of(new CommandHost.Call(List.of("ps"), Path.of("/tmp"), Map.of("A", "b"), Path.of("/x/harness.jar"), 5, 7)),
+                calls);
+    }
+
+    @Test
+    void aDaemonWithoutAHostRefusesCommandsAndMalformedOnesAreBadRequests() throws IOException {
+        assertEquals("not_hosted", raw(COMMAND_LINE).path("error").path("code").asText());
+        assertEquals("bad_request", raw(COMMAND_LINE.replace("\"/tmp\"", "\"tmp\"")).path("error").path("code").asText());
+        assertEquals("bad_request", raw(COMMAND_LINE.replace("[\"ps\"]", "[7]")).path("error").path("code").asText());
+        assertServing();
+    }
 
     /** Serves the same handler again, with these limits. */
     private void restartWith(ControlLimits limits) throws IOException {

@@ -43,12 +43,21 @@ public final class HarnessHome {
      * @param env      the process environment
      */
     public static HarnessHome resolve(String explicit, Map<String, String> env) {
+        return resolve(explicit, env, Paths.get("").toAbsolutePath());
+    }
+
+    /**
+     * As {@link #resolve(String, Map)} for a caller whose working directory is {@code cwd}: a
+     * relative home is taken from there, not from this process's (the daemon runs commands for
+     * clients elsewhere).
+     */
+    public static HarnessHome resolve(String explicit, Map<String, String> env, Path cwd) {
         if (explicit != null && !explicit.isBlank()) {
-            return new HarnessHome(Paths.get(explicit));
+            return new HarnessHome(cwd.resolve(explicit));
         }
         String fromEnv = env.get(ENV_VAR);
         if (fromEnv != null && !fromEnv.isBlank()) {
-            return new HarnessHome(Paths.get(fromEnv));
+            return new HarnessHome(cwd.resolve(fromEnv));
         }
         return new HarnessHome(Paths.get(System.getProperty("user.home"), ".harness"));
     }

@@ -45,7 +45,7 @@ public final class CommandContext {
     }
 
     public HarnessHome home() {
-        return HarnessHome.resolve(global.home(), env.env());
+        return HarnessHome.resolve(global.home(), env.env(), env.cwd());
     }
 
     /** The home's stores, created if need be; the caller closes them. */

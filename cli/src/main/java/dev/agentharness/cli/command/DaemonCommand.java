@@ -1,5 +1,6 @@
 package dev.agentharness.cli.command;
 
+import dev.agentharness.cli.hosted.HostedCommands;
 import dev.agentharness.core.error.UsageException;
 import dev.agentharness.daemon.Daemon;
 import dev.agentharness.daemon.Retention;
@@ -45,7 +46,8 @@ public final class DaemonCommand implements Callable<Integer> {
         }
         HarnessHome home = ctx.home();
         Duration keep = retention != null ? retention : Retention.configured(home).orElse(null);
-        return new Daemon(home, config(), ctx.env().clock(), keepAgentsOnTerm, keep).run();
+        return new Daemon(home, config(), ctx.env().clock(), keepAgentsOnTerm, keep,
+                new HostedCommands(home, ctx.env().clock())).run();
     }
 
     private SupervisorConfig config() {

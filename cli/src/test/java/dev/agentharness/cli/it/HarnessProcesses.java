@@ -204,6 +204,40 @@ public final class HarnessProcesses {
         return startCommand(List.of(args), pb, null).await(DEFAULT_TIMEOUT);
     }
 
+    /** The native client beside the jar, as the build makes it when gcc is there. */
+    public Path client() {
+        return jar.resolveSibling("harness-client");
+    }
+
+    /**
+     * Runs a command through the native client, as the launcher does: {@code harness-client JAR N
+     * JAVA_COMMAND... ARGS}, from {@code cwd} with {@code extra} added to the environment.
+     *
+     * @param clientJar the jar the client names (the build's, or a stand-in to provoke a refusal)
+     */
+    public Result runViaClient(Path clientJar, Path cwd, Map<String, String> extra, String... args) {
+        return runViaClient(List.of(), clientJar, cwd, extra, args);
+    }
+
+    /** As {@link #runViaClient(Path, Path, Map, String...)}, started through {@code prefix} (a shell that execs the rest). */
+    public Result runViaClient(List<String> prefix, Path clientJar, Path cwd, Map<String, String> extra, String... args) {
+        List<String> full = command(args);
+        int main = full.indexOf("dev.agentharness.cli.Main") + 1;
+        if (List.of(args).contains("--home")) {
+            full.subList(main, main + 2).clear(); // the caller names the home itself
+        }
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(client().toString(), clientJar.toString(), String.valueOf(main)));
+        cmd.addAll(full);
+        ProcessBuilder pb = builder(cmd).directory(cwd.toFile());
+        pb.environment().putAll(extra);
+        return startCommand(List.of(args), pb, null).await(DEFAULT_TIMEOUT);
+    }
+
+    public Path jar() {
+        return jar;
+    }
+
     /** Starts a command without waiting; its output goes to files so it can never block on a full pipe. */
     public Background start(String... args) {
         return start(null, args);

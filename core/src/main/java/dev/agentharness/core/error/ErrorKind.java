@@ -28,6 +28,12 @@ public enum ErrorKind {
     BUSY(1, 503, McpError.TOOL_ERROR),
     /** A command needs a daemon and none answers. */
     DAEMON_UNAVAILABLE(1, 503, McpError.TOOL_ERROR),
+    /**
+     * The daemon will not run this command line for the native client ({@code harness-client}):
+     * the command reads the terminal or standard input, waits at length, or was built from another
+     * jar. The client then runs it in a JVM of its own; a user never sees this kind.
+     */
+    NOT_HOSTED(1, 409, McpError.TOOL_ERROR),
     /** The database cannot be used: full disk, locked too long, a newer schema. */
     STORE(1, 503, McpError.TOOL_ERROR),
     /** Any other refusal with a message meant for the user. */

@@ -18,6 +18,7 @@ class ErrorKindTest {
                 new SessionNotActiveException("s", SessionStatus.COMPLETED, "stop"), List.of(1, "not_active", 409, ErrorKind.McpError.TOOL_ERROR),
                 new SpawnException("no such file"), List.of(1, "spawn_failed", 422, ErrorKind.McpError.TOOL_ERROR),
                 new ShuttingDownException("bye"), List.of(1, "shutting_down", 503, ErrorKind.McpError.TOOL_ERROR),
+                new NotHostedException("attach"), List.of(1, "not_hosted", 409, ErrorKind.McpError.TOOL_ERROR),
                 new DiskFullException("full", null), List.of(1, "store", 503, ErrorKind.McpError.TOOL_ERROR),
                 new HarnessException("plain"), List.of(1, "error", 500, ErrorKind.McpError.TOOL_ERROR));
         expected.forEach((e, columns) -> {

@@ -35,6 +35,14 @@ public final class ControlProtocol {
     public static final String OP_QUEUE_CANCEL = "queue_cancel";
     /** The connection becomes a stream of pushed output and changes: see the daemon's RequestHandler. */
     public static final String OP_SUBSCRIBE = "subscribe";
+    /**
+     * Runs a CLI command line inside the daemon, for the native client {@code harness-client}:
+     * {@code {"op":"command","args":[...],"cwd":"/abs","env":{...},"jar":{"path":...,"size":N,"mtime":MS}}}.
+     * What the command prints comes back as {@code {"out":BASE64}} and {@code {"err":BASE64}} lines, then
+     * {@code {"ok":true,"exit":N}}; or, before anything is printed, a {@code not_hosted} error, after which
+     * the client runs the command in a JVM of its own. See the daemon's {@code CommandHost}.
+     */
+    public static final String OP_COMMAND = "command";
     /** Serve the web dashboard if it is not served yet ({@code port} optional); answers its {@code url} with the token. */
     public static final String OP_WEB = "web";
 
