@@ -39,6 +39,7 @@ fig_cli() {
   export PM2_HOME="$pm/pm2home"
   cli_hyperfine status \
     "harness ps=$HARNESS --home $home ps" \
+    "harness ps, own JVM=env HARNESS_NO_CLIENT=1 $HARNESS --home $home ps" \
     "supervisorctl status=supervisorctl -c $sv/supervisord.conf status" \
     "pm2 ls=$PM2 ls"
   cli_hyperfine floor \

@@ -524,12 +524,19 @@ public final class Report {
         p("");
         double sv = one("cli", "supervisorctl status", "status", "median");
         List<List<String>> body = new ArrayList<>();
-        for (String sys : List.of("harness ps", "supervisorctl status", "pm2 ls")) {
+        List<String> shown = new ArrayList<>(List.of("harness ps", "harness ps, own JVM", "supervisorctl status", "pm2 ls"));
+        shown.retainAll(systems("cli", "status"));
+        for (String sys : shown) {
             body.add(List.of("`" + sys + "`", f1(one("cli", sys, "status", "median")), f1(one("cli", sys, "status", "min")),
                     f1(one("cli", sys, "status", "max")), f1(one("cli", sys, "status", "mean")),
                     f(one("cli", sys, "status", "median") / sv, 2) + "×"));
         }
         table(List.of("command", "median ms", "min", "max", "mean", "vs supervisorctl"), body);
+        if (shown.contains("harness ps, own JVM")) {
+            p("`harness ps` goes through the native client (`cli/target/harness-client`), which has the running daemon run");
+            p("the command; \"own JVM\" is the same command with `HARNESS_NO_CLIENT=1`, in a JVM of its own, as before the client.");
+            p("");
+        }
         p("For reference, the floors (same hyperfine settings):");
         p("");
         body = new ArrayList<>();
