@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The keeper contract against the native keeper (src/main/c/harness-keeper.c). Skips with a notice
- * when this build could not make it (no gcc or sqlite3.h: see src/main/c/build.sh).
+ * when this build could not make it (no gcc or sqlite3.h: see scripts/build-native.sh).
  */
 class NativeKeeperSessionTest extends KeeperContract {
     private Path keeper;

@@ -86,7 +86,7 @@ public final class TestHarness implements AutoCloseable {
     }
 
     /**
-     * The native keeper this module's build made (target/harness-keeper; see src/main/c/build.sh), or
+     * The native keeper this module's build made (target/harness-keeper; see scripts/build-native.sh), or
      * null when it was not built (no gcc or sqlite3.h): tests of it then skip with a notice.
      */
     public static Path nativeKeeper() {
