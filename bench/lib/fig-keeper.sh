@@ -46,30 +46,11 @@ keeper_pids() {
   pgrep -f "(harness-keeper|KeeperMain) $1 " || true
 }
 
-# keeper_sample HOME FILE: appends "totalKiB maxKeeperHwmKiB nativeKeepers jvmKeepers" every 100 ms
-# until FILE.stop exists. total = VmRSS of the daemon + every keeper at that instant; the one-keeper
-# figure is VmHWM (the kernel's own peak), so a peak between two samples is not missed.
+# keeper_sample FILE (--home HOME | --pid PID): appends "totalKiB maxKeeperHwmKiB nativeKeepers jvmKeepers"
+# every 100 ms until FILE.stop exists (bench/tools/rss_sample.py). Both systems' runs are sampled the
+# same way, so that both pay the same sampler.
 keeper_sample() {
-  local home=$1 file=$2 dpid p r hwm total maxk nat jvm
-  while [[ ! -e "$file.stop" ]]; do
-    dpid=$(daemon_pid "$home")
-    total=$(awk '/^VmRSS:/{print $2}' "/proc/$dpid/status" 2>/dev/null || true)
-    total=${total:-0}
-    maxk=0
-    nat=0
-    jvm=0
-    for p in $(keeper_pids "$home"); do
-      read -r r hwm < <(awk '/^VmRSS:/{r=$2} /^VmHWM:/{h=$2} END{print r+0, h+0}' "/proc/$p/status" 2>/dev/null || echo "0 0")
-      total=$((total + r))
-      ((hwm > maxk)) && maxk=$hwm
-      case "$(cat "/proc/$p/comm" 2>/dev/null)" in
-        harness-keeper) nat=$((nat + 1)) ;;
-        java) jvm=$((jvm + 1)) ;;
-      esac
-    done
-    echo "$total $maxk $nat $jvm" >>"$file"
-    sleep 0.1
-  done
+  python3 "$ROOT/bench/tools/rss_sample.py" "$@"
 }
 
 keeper_harness() { # keeper_harness MODE RUN EACH
@@ -78,7 +59,7 @@ keeper_harness() { # keeper_harness MODE RUN EACH
   keeper_home "$mode" "$home"
   samples="$OUT/keeper/$mode-$r.rss"
   rm -f "$samples" "$samples.stop"
-  keeper_sample "$home" "$samples" &
+  keeper_sample "$samples" --home "$home" &
   sp=$!
   # shellcheck disable=SC2046
   json=$(env $(keeper_env "$mode") java "${JAVA_NATIVE[@]}" -cp "$CLASSES:$JAR" Capture harness "$HARNESS" "$home" 3 "$each" "$CLASSES" "kp-$mode") || json="{}"
@@ -106,14 +87,21 @@ keeper_harness() { # keeper_harness MODE RUN EACH
 }
 
 keeper_supervisord() { # keeper_supervisord RUN EACH
-  local r=$1 each=$2 dir="$OUT/keeper/supervisord" json i
+  local r=$1 each=$2 dir="$OUT/keeper/supervisord" json i samples sp
   rm -rf "$dir"
   for i in 1 2 3; do
     printf 'g%s\tjava -Dbench.tag=kp-s -cp %s Gen %s\n' "$i" "$CLASSES" "$each"
   done | sv_conf "$dir"
   settle_caches
   sv_start "$dir"
+  samples="$OUT/keeper/supervisord-$r.rss"
+  rm -f "$samples" "$samples.stop"
+  keeper_sample "$samples" --pid "$(cat "$dir/supervisord.pid")" &
+  sp=$!
   json=$(tool Capture supervisord "$dir/supervisord.conf" 3 "$each" "$dir" kp-s)
+  touch "$samples.stop"
+  wait "$sp" || true
+  rm -f "$samples.stop"
   log "keeper supervisord run $r: $json"
   rec keeper supervisord 3-agent mbps "$r" "$(json_field "$json" mbps)" MB/s
   rec keeper supervisord 3-agent seconds "$r" "$(json_field "$json" seconds)" s

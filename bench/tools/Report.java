@@ -785,10 +785,11 @@ public final class Report {
         p("(starts that home's daemon), then `java Capture harness ./harness H 3 " + each + " ...`, which runs three parallel");
         p("`harness --home H start -- java -cp bench/out/classes Gen " + each + "` and polls the sessions' rows read-only until all three");
         p("are terminal; for supervisord, `supervisorctl -c supervisord.conf start g1 g2 g3` and the log files' sizes (as in figure 1).");
-        p("A fresh home and daemon per run. While a harness run lasts, a sampler (`keeper_sample` in `bench/lib/fig-keeper.sh`) reads");
-        p("`/proc` every 100 ms: the summed `VmRSS` of the daemon and every keeper of that home (found with `pgrep -f");
-        p("'(harness-keeper|KeeperMain) H '`, spare keeper included), and the `VmHWM` of each keeper. supervisord's RSS is its");
-        p("`VmHWM` after the run. The agents' own memory is not counted for any system. \"Start\" here is the wall time of the");
+        p("A fresh home and daemon per run. While a run lasts, a sampler (`bench/tools/rss_sample.py`) reads");
+        p("`/proc` every 100 ms: for the harness, the summed `VmRSS` of the daemon and every keeper of that home (a process whose");
+        p("command line has `harness-keeper H ` or `KeeperMain H `, spare keeper included), and the `VmHWM` of each keeper; for");
+        p("supervisord, the same scan (so that both pay the same sampler), and its RSS is its `VmHWM` after the run.");
+        p("The agents' own memory is not counted for any system. \"Start\" here is the wall time of the");
         p("three parallel start commands (`supervisorctl start` for supervisord).");
         p("");
         double sv = median(vals("keeper", "supervisord", "3-agent", "mbps"));

@@ -83,6 +83,27 @@ class NativeClientIT extends HarnessIT {
     }
 
     @Test
+    void theLauncherRunsTheClientUnlessTheJvmIsGivenOptions() throws Exception {
+        Path launcher = HarnessProcesses.repoRoot().resolve("harness");
+        for (boolean jvmOptions : List.of(false, true)) {
+            ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--home", harness.home.toString(), "ps", "--all")
+                    .directory(harness.scratch.toFile());
+            pb.environment().putAll(Map.of("HARNESS_NO_BUILD", "1", "HARNESS_CLIENT_DEBUG", "1"));
+            if (jvmOptions) {
+                pb.environment().put("HARNESS_JAVA_OPTS", "-Xmx64m");
+            }
+            Path out = harness.scratch.resolve("launcher-out-" + jvmOptions);
+            Path err = harness.scratch.resolve("launcher-err-" + jvmOptions);
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "the launcher did not finish");
+            String stderr = Files.readString(err);
+            assertEquals(0, p.exitValue(), stderr);
+            assertTrue(Files.readString(out).contains("completed"), () -> "ps --all lists the finished session");
+            assertEquals(!jvmOptions, stderr.contains(HOSTED), stderr);
+        }
+    }
+
+    @Test
     void whatTheDaemonDoesNotHostRunsInAJvm() {
         String id = harness.run("start", "--name", "echoer", "--", "sh", "-c", "echo one; echo two").ok().out().strip();
         HarnessProcesses.awaitTrue("the agent to finish", FUNCTIONAL, () -> harness.status("echoer").equals("completed"));
