@@ -129,12 +129,23 @@ build() {
 }
 
 environment() {
-  local f="$RES/environment.meta"
+  local f="$RES/environment.meta" command date commit earlier
+  command="bench/run.sh${ARGS[*]:+ ${ARGS[*]}}"
+  date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  # --only re-runs some figures over an earlier run's results: the report is then of both runs, so it
+  # names both (each figure's own meta has its command and date).
+  if [[ -n "$ONLY" && -s "$f" ]]; then
+    earlier() { awk -F'\t' -v k="$1" '$1 == k {print $2; exit}' "$f"; }
+    command="$(earlier command); then $command (figures $ONLY)"
+    date="$(earlier date), then $date"
+    commit="$(earlier git_commit), then $commit (figures $ONLY)"
+  fi
   : >"$f"
   {
-    printf 'command\t%s\n' "bench/run.sh${ARGS[*]:+ ${ARGS[*]}}"
-    printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    printf 'git_commit\t%s\n' "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    printf 'command\t%s\n' "$command"
+    printf 'date\t%s\n' "$date"
+    printf 'git_commit\t%s\n' "$commit"
     printf 'git_dirty\t%s\n' "$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^??' && echo yes || echo no)"
     printf 'nproc\t%s\n' "$(nproc)"
     printf 'cpu\t%s\n' "$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
