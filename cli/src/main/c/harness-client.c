@@ -344,7 +344,10 @@ static int answer(char *line, size_t n, int *exit_code) {
         if (len < 0) {
             return -1;
         }
-        /* A reader that went away (harness ps | head) is not worth failing the command for. */
+        /* Once the command prints, nothing falls back (so no JVM inherits this): a reader that went
+           away (harness ps | head) fails the writes, not the client, and the exit code stays the
+           command's, as with the JVM, which ignores SIGPIPE too. */
+        signal(SIGPIPE, SIG_IGN);
         write_all(fd, line + skip, (size_t) len, 0);
         return 1;
     }

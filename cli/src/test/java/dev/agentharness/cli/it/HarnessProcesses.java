@@ -221,17 +221,23 @@ public final class HarnessProcesses {
 
     /** As {@link #runViaClient(Path, Path, Map, String...)}, started through {@code prefix} (a shell that execs the rest). */
     public Result runViaClient(List<String> prefix, Path clientJar, Path cwd, Map<String, String> extra, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(clientCommand(clientJar, args));
+        ProcessBuilder pb = builder(cmd).directory(cwd.toFile());
+        pb.environment().putAll(extra);
+        return startCommand(List.of(args), pb, null).await(DEFAULT_TIMEOUT);
+    }
+
+    /** {@code harness-client JAR N JAVA_COMMAND... ARGS}, as the launcher runs it. */
+    public List<String> clientCommand(Path clientJar, String... args) {
         List<String> full = command(args);
         int main = full.indexOf("dev.agentharness.cli.Main") + 1;
         if (List.of(args).contains("--home")) {
             full.subList(main, main + 2).clear(); // the caller names the home itself
         }
-        List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(client().toString(), clientJar.toString(), String.valueOf(main)));
+        List<String> cmd = new ArrayList<>(List.of(client().toString(), clientJar.toString(), String.valueOf(main)));
         cmd.addAll(full);
-        ProcessBuilder pb = builder(cmd).directory(cwd.toFile());
-        pb.environment().putAll(extra);
-        return startCommand(List.of(args), pb, null).await(DEFAULT_TIMEOUT);
+        return cmd;
     }
 
     public Path jar() {

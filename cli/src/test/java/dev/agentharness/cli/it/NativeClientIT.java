@@ -104,6 +104,25 @@ class NativeClientIT extends HarnessIT {
     }
 
     @Test
+    void aReaderThatGoesAwayLeavesTheExitCodeTheCommands() {
+        // `true` has exited before the daemon answers: the client's writes meet a closed pipe. The JVM
+        // ignores SIGPIPE; so must the client, or pipefail scripts see 141 instead of the command's code.
+        List<String> pipeline = new java.util.ArrayList<>(List.of("bash", "-c", "set -o pipefail; \"$@\" | true", "client"));
+        pipeline.addAll(harness.clientCommand(harness.jar(), "ps", "--all"));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(pipeline).redirectErrorStream(true);
+            pb.environment().putAll(TRACE);
+            Process p = pb.start();
+            String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), printed);
+            assertTrue(printed.contains(HOSTED), printed);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void whatTheDaemonDoesNotHostRunsInAJvm() {
         String id = harness.run("start", "--name", "echoer", "--", "sh", "-c", "echo one; echo two").ok().out().strip();
         HarnessProcesses.awaitTrue("the agent to finish", FUNCTIONAL, () -> harness.status("echoer").equals("completed"));
