@@ -58,13 +58,20 @@ class CrashIT extends HarnessIT {
     }
 
     @Test
-    void anAgentThatEndsWhileNoDaemonRunsGetsItsTrueStatus() {
-        harness.run("start", "--name", "quick", "--", "sh", "-c", "sleep 1; echo done; exit 3").ok();
+    void anAgentThatEndsWhileNoDaemonRunsGetsItsTrueStatus() throws Exception {
+        // The agent ends only once the daemon is dead. It used to sleep 1 s instead: on a loaded machine it
+        // ended before the kill, its daemon took the exit (and its keeper removed the record), and the
+        // test waited 60 s for a record that had come and gone (seen beside a 1,000-crash torture run).
+        Path go = harness.scratch.resolve("daemon-killed");
+        harness.run("start", "--name", "quick", "--", "sh", "-c",
+                "while [ ! -e \"$0\" ]; do sleep 0.05; done; echo done; exit 3", go.toString()).ok();
         JsonNode started = harness.session("quick");
         long agent = started.path("pid").asLong();
         Path record = harness.home.resolve("keepers").resolve(started.path("id").asText() + ".exit");
         long daemon = harness.daemonPid().orElseThrow();
         HarnessProcesses.kill(daemon, "KILL");
+        HarnessProcesses.awaitTrue("the daemon to die", FUNCTIONAL, () -> !HarnessProcesses.alive(daemon));
+        Files.createFile(go);
         HarnessProcesses.awaitTrue("the agent to end", FUNCTIONAL, () -> !HarnessProcesses.alive(agent));
         HarnessProcesses.awaitTrue("its keeper to record the exit", FUNCTIONAL, () -> Files.exists(record));
 
