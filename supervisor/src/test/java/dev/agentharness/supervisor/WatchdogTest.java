@@ -133,7 +133,10 @@ class WatchdogTest {
         assertEquals(SessionStatus.WAITING_CHECKPOINT, h.session(s.id()).status(), "waiting for a person is not a stall");
 
         h.supervisor.send(s.id(), "y\n".getBytes(StandardCharsets.UTF_8));
-        assertEquals(SessionStatus.RUNNING, h.session(s.id()).status());
+        // Answered: running again, or already done (the agent needs a moment only: on a loaded machine
+        // it had read, printed and exited before this line looked, and the test failed on "completed").
+        SessionStatus answered = h.session(s.id()).status();
+        assertTrue(answered == SessionStatus.RUNNING || answered == SessionStatus.COMPLETED, answered::toString);
         Session ended = h.awaitEnded(s.id());
         assertEquals(SessionStatus.COMPLETED, ended.status());
         assertTrue(h.output(s.id()).endsWith("got y\n"));
