@@ -144,7 +144,7 @@ public final class HarnessCli {
      * Whether {@code --debug} is among harness's own options: before {@code --}, and for start and
      * run before the agent's command line begins.
      */
-    public static boolean debugRequested(String[] args, String chosen) {
+    static boolean debugRequested(String[] args, String chosen) {
         boolean afterCommand = false;
         for (String arg : args) {
             if (arg.equals("--")) {

@@ -82,8 +82,9 @@ public final class HostedCommands implements CommandHost {
         if (command == null || !HOSTED.contains(command)) {
             throw new NotHostedException("'" + (command == null ? "" : command) + "' runs in the client's own JVM");
         }
-        if (HarnessCli.debugRequested(args, command) || HarnessCli.helpRequested(args)) {
-            throw new NotHostedException("--debug and help run in the client's own JVM");
+        if (HarnessCli.helpRequested(args)) {
+            // Before parsing: building help measures the terminal (stty), which the daemon has not.
+            throw new NotHostedException("help runs in the client's own JVM");
         }
     }
 
@@ -95,7 +96,7 @@ public final class HostedCommands implements CommandHost {
                 .orElseThrow(() -> new NotHostedException("this command line runs in the client's own JVM"));
     }
 
-    /** The parsed command line's own say: options that wait, watch or debug, and the home it names. */
+    /** The parsed command line's own say: options that wait, watch or debug (exactly, unlike a scan of the arguments), and the home it names. */
     private boolean hostable(ParseResult parsed, CommandContext ctx) {
         ParseResult sub = parsed.subcommand();
         if (sub == null || parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()
